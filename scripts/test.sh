@@ -87,9 +87,9 @@ stage release 1
 stage asan 4
 
 # TSan: the runners and filters listed in tests/tsan.list ("program prefixes").
-if [ -s "$root/tests/tsan.list" ]; then
+mapfile -t progs < <(grep -v '^#' "$root/tests/tsan.list" | awk 'NF {print $1}' | sort -u)
+if [ ${#progs[@]} -gt 0 ]; then
 	echo "== tsan: build"
-	mapfile -t progs < <(grep -v '^#' "$root/tests/tsan.list" | awk 'NF {print $1}' | sort -u)
 	if "$root/scripts/build.sh" tsan "${progs[@]}"; then
 		echo "== tsan: run"
 		export HEARTH_TEST_TIMEOUT_SCALE=6
