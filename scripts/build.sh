@@ -19,5 +19,5 @@ if [ ! -f "$dir/build.ninja" ]; then
 fi
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done
-cmake --build "$dir" "${targets[@]}" -- -j"$(nproc)" | { grep -v '^\[' || true; }
+cmake --build "$dir" "${targets[@]}" -- -j"$(nproc)" | { grep -Ev '^(\[|-- )' || true; }
 exit "${PIPESTATUS[0]}"

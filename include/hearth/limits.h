@@ -7,4 +7,10 @@
 /* ---- base: MessagePack ---- */
 #define HB_MP_MAX_TEXT_DEPTH 64 /* nesting rendered by hb_mp_to_text */
 
+/* ---- lump: lumps and assets ---- */
+#define HL_MAX_LUMP_BYTES (256u << 20)	    /* one lump, from a guest or a peer */
+#define HL_DEFAULT_CACHE_BYTES (256u << 20) /* lumps kept in memory */
+#define HL_DEFAULT_ASSET_BYTES (256u << 20) /* loaded assets kept cached */
+#define HL_MAX_ASSET_TYPE 64		    /* bytes in an asset type name */
+
 #endif

@@ -35,6 +35,14 @@ void ht__fail(const char *file, int line, const char *fmt, ...)
 #define HEARTH_BINARY_DIR "."
 #endif
 
+/* Make a fresh directory under $TMPDIR (or /tmp) for this test; the runner
+ * removes it when the test ends (an atexit handler: a process the test forks
+ * must leave with _exit()). OUT: the path (static storage per call). */
+const char *ht_tmpdir(void);
+
+/* Remove a directory tree (best effort). */
+void ht_rmtree(const char *path);
+
 #define TEST_TIMEOUT(name, seconds)                                           \
 	static void ht_fn_##name(void);                                       \
 	static ht_test ht_t_##name = {#name, __FILE__, ht_fn_##name, seconds, \

@@ -3,9 +3,11 @@
  * line printed is "NAME: N passed, N failed". */
 #include "test.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,61 @@ void ht__fail(const char *file, int line, const char *fmt, ...)
 	fputc('\n', stderr);
 	fflush(stderr);
 	exit(1);
+}
+
+/* Temp directories made by the running test (in the child), removed by
+ * the child's atexit handler when the test ends, pass or fail. */
+#define HT_MAX_TMPDIRS 16
+static char ht_tmpdirs[HT_MAX_TMPDIRS][256];
+static int ht_ntmpdirs;
+
+void ht_rmtree(const char *path)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	d = opendir(path);
+	while (d && (e = readdir(d)) != NULL) {
+		char sub[4096];
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+		ht_rmtree(sub);
+	}
+	if (d)
+		closedir(d);
+	rmdir(path);
+}
+
+static void ht_cleanup_tmpdirs(void)
+{
+	while (ht_ntmpdirs > 0)
+		ht_rmtree(ht_tmpdirs[--ht_ntmpdirs]);
+}
+
+const char *ht_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *p;
+
+	if (ht_ntmpdirs == HT_MAX_TMPDIRS)
+		ht__fail(__FILE__, __LINE__, "too many ht_tmpdir() calls");
+	p = ht_tmpdirs[ht_ntmpdirs];
+	snprintf(p, sizeof ht_tmpdirs[0], "%s/hearth-test-XXXXXX",
+		 base && *base ? base : "/tmp");
+	if (!mkdtemp(p))
+		ht__fail(__FILE__, __LINE__, "mkdtemp %s: %s", p, strerror(errno));
+	if (ht_ntmpdirs++ == 0)
+		atexit(ht_cleanup_tmpdirs);
+	return p;
 }
 
 static double now_ms(void)
