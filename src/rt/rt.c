@@ -1,0 +1,471 @@
+/* rt.c — the runtime object: configuration, allocation through the hook,
+ * the small-object caches, start-up and clean shutdown (hearth/rt.h). */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rt_int.h"
+
+/* ---- spin lock slow path ---- */
+
+void hr__lock_slow(hr_lock *l)
+{
+	unsigned i;
+
+	for (i = 0;; i++) {
+		if (atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&
+		    atomic_exchange_explicit(&l->v, 1, memory_order_acquire) ==
+			    0)
+			return;
+		if (i < 128)
+			hr__relax();
+		else
+			sched_yield();
+	}
+}
+
+uint64_t hr_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *hr_exit_name(int32_t code)
+{
+	switch (code) {
+	case HR_EXIT_NORMAL: return "normal";
+	case HR_EXIT_KILLED: return "killed";
+	case HR_EXIT_TRAP: return "trap";
+	case HR_EXIT_OOM: return "oom";
+	case HR_EXIT_ERROR: return "error";
+	case HR_EXIT_SHUTDOWN: return "shutdown";
+	case HR_EXIT_LIMIT: return "limit";
+	case HR_NOPROC_CODE: return "noproc";
+	default: return "user";
+	}
+}
+
+const char *hr_pstate_name(hr_pstate s)
+{
+	switch (s) {
+	case HR_PS_FREE: return "free";
+	case HR_PS_RUNNABLE: return "runnable";
+	case HR_PS_RUNNING: return "running";
+	case HR_PS_WAITING: return "waiting";
+	case HR_PS_EXITING: return "exiting";
+	case HR_PS_HOST: return "host";
+	}
+	return "?";
+}
+
+/* ---- configuration ---- */
+
+void hr_config_init(hr_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->budget = HR_DEF_BUDGET;
+	cfg->spin_us = 50;
+	cfg->max_procs = HR_DEF_MAX_PROCS;
+	cfg->defaults = (hr_limits){
+		.msg_bytes = HR_DEF_MSG_BYTES,
+		.msg_caps = HR_DEF_MSG_CAPS,
+		.mailboxes = HR_DEF_MAILBOXES,
+		.handles = HR_DEF_HANDLES,
+		.queue_msgs = HR_DEF_QUEUE_MSGS,
+		.queue_bytes = HR_DEF_QUEUE_BYTES,
+		.monitors = HR_DEF_MONITORS,
+		.links = HR_DEF_LINKS,
+		.timers = HR_DEF_TIMERS,
+		.log_lines = HR_DEF_LOG_LINES,
+	};
+	cfg->max = (hr_limits){
+		.msg_bytes = HR_MAX_MSG_BYTES,
+		.msg_caps = HR_MAX_MSG_CAPS,
+		.mailboxes = HR_MAX_MAILBOXES,
+		.handles = HR_MAX_HANDLES,
+		.queue_msgs = HR_MAX_QUEUE_MSGS,
+		.queue_bytes = HR_MAX_QUEUE_BYTES,
+		.monitors = HR_MAX_MONITORS,
+		.links = HR_MAX_LINKS,
+		.timers = HR_MAX_TIMERS,
+		.log_lines = HR_MAX_LOG_LINES,
+	};
+}
+
+#define LIMIT_FIELDS(X)                                                       \
+	X(msg_bytes, HR_MAX_MSG_BYTES)                                        \
+	X(msg_caps, HR_MAX_MSG_CAPS)                                          \
+	X(mailboxes, HR_MAX_MAILBOXES)                                        \
+	X(handles, HR_MAX_HANDLES)                                            \
+	X(queue_msgs, HR_MAX_QUEUE_MSGS)                                      \
+	X(queue_bytes, HR_MAX_QUEUE_BYTES)                                    \
+	X(monitors, HR_MAX_MONITORS)                                          \
+	X(links, HR_MAX_LINKS)                                                \
+	X(timers, HR_MAX_TIMERS)                                              \
+	X(log_lines, HR_MAX_LOG_LINES)
+
+/* The config's maxima must be within limits.h, its defaults within its
+ * maxima, and nothing may be zero except log_lines. */
+static int config_check(const hr_config *c)
+{
+#define CHECK(f, ceiling)                                                     \
+	if (c->max.f > (ceiling) || c->defaults.f > c->max.f)                 \
+		return HB_ELIMIT;                                             \
+	if (c->defaults.f == 0 && strcmp(#f, "log_lines") != 0)               \
+		return HB_EINVAL;
+	LIMIT_FIELDS(CHECK)
+#undef CHECK
+	if (c->defaults.mailboxes < 1 || c->defaults.handles < 1)
+		return HB_EINVAL;
+	if (c->schedulers > HR_MAX_SCHEDULERS)
+		return HB_ELIMIT;
+	if (c->max_procs < 2 || c->max_procs > HR_MAX_PROCS)
+		return HB_ELIMIT;
+	if (c->budget == 0)
+		return HB_EINVAL;
+	return 0;
+}
+
+int hr__limits_merge(const hr_rt *rt, const hr_limits *want, hr_limits *out)
+{
+	*out = rt->cfg.defaults;
+	if (!want)
+		return 0;
+#define MERGE(f, ceiling)                                                     \
+	if (want->f) {                                                        \
+		if (want->f > rt->cfg.max.f)                                  \
+			return HB_ELIMIT;                                     \
+		out->f = want->f;                                             \
+	}
+	LIMIT_FIELDS(MERGE)
+#undef MERGE
+	return 0;
+}
+
+/* ---- allocation ---- */
+
+static void *libc_alloc(void *ud, void *p, size_t n)
+{
+	(void)ud;
+	if (n == 0) {
+		free(p);
+		return NULL;
+	}
+	return realloc(p, n);
+}
+
+void *hr__alloc(hr_rt *rt, size_t n)
+{
+	return rt->cfg.alloc.fn(rt->cfg.alloc.ud, NULL, n ? n : 1);
+}
+
+void *hr__realloc(hr_rt *rt, void *p, size_t n)
+{
+	return rt->cfg.alloc.fn(rt->cfg.alloc.ud, p, n ? n : 1);
+}
+
+void hr__free(hr_rt *rt, void *p)
+{
+	if (p)
+		rt->cfg.alloc.fn(rt->cfg.alloc.ud, p, 0);
+}
+
+char *hr__strdup(hr_rt *rt, const char *s, size_t max)
+{
+	size_t n;
+	char *d;
+
+	if (!s)
+		return NULL;
+	n = strnlen(s, max);
+	d = hr__alloc(rt, n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = 0;
+	return d;
+}
+
+/* Small objects (HR_SMALL bytes): a free list per scheduler; overflow
+ * goes to the runtime's depot in batches, underflow refills from it, so
+ * producer/consumer pairs on different threads recycle memory without
+ * the allocator. Free objects chain through their first word. */
+#define CACHE_MAX 512
+#define CACHE_BATCH 256
+#define DEPOT_MAX (1u << 16)
+
+static void *cache_pop(hr_cache *c)
+{
+	void *p = c->head;
+
+	c->head = *(void **)p;
+	c->n--;
+	return p;
+}
+
+void *hr__small_alloc(hr_rt *rt, hr_sched *s)
+{
+	void *p = NULL;
+	uint32_t n;
+
+	if (s && s->small.head)
+		return cache_pop(&s->small);
+	if (atomic_load_explicit(&rt->ndepot, memory_order_relaxed)) {
+		pthread_mutex_lock(&rt->depot_mtx);
+		n = atomic_load_explicit(&rt->ndepot, memory_order_relaxed);
+		if (!s && rt->depot) {
+			p = rt->depot;
+			rt->depot = *(void **)p;
+			n--;
+		}
+		/* move up to a batch into the cache */
+		while (s && rt->depot && s->small.n < CACHE_BATCH) {
+			void *q = rt->depot;
+
+			rt->depot = *(void **)q;
+			n--;
+			*(void **)q = s->small.head;
+			s->small.head = q;
+			s->small.n++;
+		}
+		atomic_store_explicit(&rt->ndepot, n, memory_order_relaxed);
+		pthread_mutex_unlock(&rt->depot_mtx);
+		if (p)
+			return p;
+		if (s && s->small.head)
+			return cache_pop(&s->small);
+	}
+	return hr__alloc(rt, HR_SMALL);
+}
+
+void hr__small_free(hr_rt *rt, hr_sched *s, void *p)
+{
+	uint32_t n;
+
+	if (s) {
+		*(void **)p = s->small.head;
+		s->small.head = p;
+		if (++s->small.n < CACHE_MAX)
+			return;
+		p = NULL;
+	}
+	/* spill a batch (or the host's one object) to the depot */
+	pthread_mutex_lock(&rt->depot_mtx);
+	n = atomic_load_explicit(&rt->ndepot, memory_order_relaxed);
+	if (p && n < DEPOT_MAX) {
+		*(void **)p = rt->depot;
+		rt->depot = p;
+		n++;
+		p = NULL;
+	}
+	while (s && s->small.n > CACHE_MAX - CACHE_BATCH) {
+		void *q = cache_pop(&s->small);
+
+		if (n < DEPOT_MAX) {
+			*(void **)q = rt->depot;
+			rt->depot = q;
+			n++;
+		} else {
+			hr__free(rt, q);
+		}
+	}
+	atomic_store_explicit(&rt->ndepot, n, memory_order_relaxed);
+	pthread_mutex_unlock(&rt->depot_mtx);
+	hr__free(rt, p);
+}
+
+void hr__cache_drain(hr_rt *rt, hr_cache *c)
+{
+	while (c->head) {
+		void *q = c->head;
+
+		c->head = *(void **)q;
+		hr__free(rt, q);
+	}
+	c->n = 0;
+}
+
+/* ---- the runtime ---- */
+
+static void rt_deinit_sync(hr_rt *rt)
+{
+	pthread_mutex_destroy(&rt->slot_mtx);
+	pthread_mutex_destroy(&rt->depot_mtx);
+	pthread_mutex_destroy(&rt->host_mtx);
+	pthread_mutex_destroy(&rt->hcv_mtx);
+	pthread_cond_destroy(&rt->hcv);
+	pthread_mutex_destroy(&rt->exit_mtx);
+	pthread_cond_destroy(&rt->exit_cv);
+}
+
+int hr_rt_new(const hr_config *cfg, hr_rt **out)
+{
+	hr_config c;
+	hr_rt *rt;
+	int rc;
+
+	*out = NULL;
+	if (cfg)
+		c = *cfg;
+	else
+		hr_config_init(&c);
+	if (!c.alloc.fn) {
+		c.alloc.fn = libc_alloc;
+		c.alloc.ud = NULL;
+	}
+	rc = config_check(&c);
+	if (rc)
+		return rc;
+	if (c.schedulers == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		c.schedulers = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+	}
+	rt = c.alloc.fn(c.alloc.ud, NULL, sizeof *rt);
+	if (!rt)
+		return HB_ENOMEM;
+	memset(rt, 0, sizeof *rt);
+	rt->cfg = c;
+	pthread_mutex_init(&rt->slot_mtx, NULL);
+	pthread_mutex_init(&rt->depot_mtx, NULL);
+	pthread_mutex_init(&rt->host_mtx, NULL);
+	pthread_mutex_init(&rt->hcv_mtx, NULL);
+	pthread_cond_init(&rt->hcv, NULL);
+	pthread_mutex_init(&rt->exit_mtx, NULL);
+	pthread_cond_init(&rt->exit_cv, NULL);
+	rt->registry = HR_HANDLE_NONE;
+	rt->nsegs_max = (c.max_procs + HR_SEG - 1) / HR_SEG;
+	rt->segs = hr__alloc(rt, rt->nsegs_max * sizeof *rt->segs);
+	if (!rt->segs) {
+		rc = HB_ENOMEM;
+		goto fail_sync;
+	}
+	memset((void *)rt->segs, 0, rt->nsegs_max * sizeof *rt->segs);
+	rt->slot_free = HR_NONE32;
+	rc = hr__timers_init(rt);
+	if (rc)
+		goto fail_segs;
+	rc = hr__host_init(rt);
+	if (rc)
+		goto fail_timers;
+	rc = hr__sched_start(rt);
+	if (rc)
+		goto fail_host;
+	*out = rt;
+	return 0;
+
+fail_host:
+	hr__host_deinit(rt);
+fail_timers:
+	hr__timers_deinit(rt);
+fail_segs:
+	for (uint32_t i = 0; i < rt->nsegs_max; i++)
+		hr__free(rt, atomic_load(&rt->segs[i]));
+	hr__free(rt, (void *)rt->segs);
+fail_sync:
+	rt_deinit_sync(rt);
+	c.alloc.fn(c.alloc.ud, rt, 0);
+	return rc;
+}
+
+unsigned hr_rt_schedulers(const hr_rt *rt)
+{
+	return rt->nsched;
+}
+
+uint32_t hr_rt_nprocs(hr_rt *rt)
+{
+	return atomic_load(&rt->nprocs);
+}
+
+/* Kill every live process (host excluded) with reason shutdown. */
+static void kill_all(hr_rt *rt)
+{
+	uint32_t top = atomic_load(&rt->slot_top), i;
+
+	for (i = 1; i < top; i++) {
+		hr_proc *p = hr__slot(rt, i);
+		uint32_t gen;
+
+		if (!p)
+			continue;
+		gen = atomic_load(&p->gen);
+		hr__kill(rt, NULL, p, gen, HR_EXIT_SHUTDOWN, NULL, false, 0);
+	}
+}
+
+int hr_rt_shutdown(hr_rt *rt)
+{
+	uint32_t i;
+
+	if (hr__on_scheduler(rt))
+		return HB_EBUSY;
+	pthread_mutex_lock(&rt->exit_mtx);
+	if (rt->shut) {
+		pthread_mutex_unlock(&rt->exit_mtx);
+		return 0;
+	}
+	rt->shut = true;
+	atomic_store(&rt->closing, true);
+	/* Kill until none is left: a process mid-spawn may add a child after
+	 * a sweep, so sweep again on every wake (and every 100 ms). */
+	while (atomic_load(&rt->nprocs) > 0) {
+		struct timespec ts;
+
+		pthread_mutex_unlock(&rt->exit_mtx);
+		kill_all(rt);
+		pthread_mutex_lock(&rt->exit_mtx);
+		if (atomic_load(&rt->nprocs) == 0)
+			break;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&rt->exit_cv, &rt->exit_mtx, &ts);
+	}
+	pthread_mutex_unlock(&rt->exit_mtx);
+	for (i = rt->nplugins; i-- > 0;)
+		if (rt->plugins[i].pl.shutdown)
+			rt->plugins[i].pl.shutdown(rt, rt->plugins[i].ud);
+	hr__sched_stop(rt);
+	return 0;
+}
+
+void hr_rt_free(hr_rt *rt)
+{
+	hr_alloc a;
+	uint32_t i;
+
+	if (!rt)
+		return;
+	hr_rt_shutdown(rt);
+	hr__host_deinit(rt);
+	hr__timers_deinit(rt);
+	hr__sched_free(rt);
+	while (rt->depot) {
+		void *q = rt->depot;
+
+		rt->depot = *(void **)q;
+		hr__free(rt, q);
+	}
+	for (i = 0; i < rt->nsegs_max; i++)
+		hr__free(rt, atomic_load(&rt->segs[i]));
+	hr__free(rt, (void *)rt->segs);
+	for (i = 0; i < rt->nservices; i++)
+		hr__free(rt, rt->services[i].name);
+	hr__free(rt, rt->services);
+	for (i = 0; i < rt->nloaders; i++)
+		hr__free(rt, rt->loaders[i].name);
+	hr__free(rt, rt->loaders);
+	hr__free(rt, rt->plugins);
+	rt_deinit_sync(rt);
+	a = rt->cfg.alloc;
+	a.fn(a.ud, rt, 0);
+}
