@@ -212,6 +212,10 @@ typedef struct hr_spawn_opts {
 	uint32_t ncaps;
 	const hr_limits *limits; /* NULL: defaults */
 	bool link;		 /* link spawner and child (not for the host) */
+	/* Non-NULL: the spawner monitors the child from before it runs
+	 * (DOWN to the spawner's mailbox monitor_mailbox). OUT: the ref. */
+	uint64_t *monitor;
+	uint32_t monitor_mailbox;
 } hr_spawn_opts;
 
 /* ---------------------------------------------------------------------
@@ -359,6 +363,7 @@ int hr_host_demote(hr_rt *rt, hr_handle h, unsigned perms, hr_handle *out);
 int hr_host_ref_inc(hr_rt *rt, hr_handle h);
 int hr_host_ref_dec(hr_rt *rt, hr_handle h);
 int hr_host_target_pid(hr_rt *rt, hr_handle h, hr_pid *out);
+int hr_host_same_target(hr_rt *rt, hr_handle a, hr_handle b);
 int hr_host_mailbox_new(hr_rt *rt, uint32_t *id);
 int hr_host_mailbox_free(hr_rt *rt, uint32_t id);
 int hr_host_mailbox_cap(hr_rt *rt, uint32_t id, unsigned perms,

@@ -87,6 +87,11 @@ int hr_host_target_pid(hr_rt *rt, hr_handle h, hr_pid *out)
 	HOST_CALL(rt, hr_target_pid(rt->host, h, out));
 }
 
+int hr_host_same_target(hr_rt *rt, hr_handle a, hr_handle b)
+{
+	HOST_CALL(rt, hr_same_target(rt->host, a, b));
+}
+
 int hr_host_mailbox_new(hr_rt *rt, uint32_t *id)
 {
 	HOST_CALL(rt, hr__mailbox_new(rt->host, id));

@@ -141,6 +141,7 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
 	hr_proc *p = NULL;
 	hr_handle ph = HR_HANDLE_NONE;
 	uint32_t i, gen;
+	bool monitored = false;
 	int rc;
 
 	if (child)
@@ -203,6 +204,15 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
 	p->state = HR_PS_RUNNABLE;
 	hr__unlock(&p->lock);
 	atomic_fetch_add(&rt->nprocs, 1);
+	if (o->monitor) {
+		self = (hr_capref){.p = p, .gen = gen, .mb = 0, .mbgen = 0,
+				   .perms = 0};
+		rc = hr__monitor_ref(parent, s, &self, o->monitor_mailbox,
+				     o->monitor);
+		if (rc)
+			goto fail_alive;
+		monitored = true;
+	}
 	if (o->link) {
 		/* The child has not run yet, so linking now is atomic with the
 		 * spawn. On failure it exits at once without its terminate
@@ -210,24 +220,28 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
 		rc = hr__link_procs(rt, s, parent,
 				   atomic_load(&parent->gen), p, gen,
 				   hr__pid(parent, atomic_load(&parent->gen)));
-		if (rc) {
-			p->terminated = 1;
-			hr__kill(rt, s, p, gen, HR_EXIT_ERROR, "link failed",
-				 false, 0);
-			hr__enqueue(rt, s, p);
-			if (ph != HR_HANDLE_NONE) {
-				hr__ctab_dec(rt, &parent->ctab, ph);
-				atomic_store_explicit(&parent->nhandles,
-						      parent->ctab.count,
-						      memory_order_relaxed);
-			}
-			goto out;
-		}
+		if (rc)
+			goto fail_alive;
 	}
 	hr__enqueue(rt, s, p);
 	if (child)
 		*child = ph;
 	rc = 0;
+	goto out;
+
+fail_alive:
+	/* Alive but never run: it exits at once, without its terminate
+	 * hook (the caller keeps its state). */
+	if (monitored)
+		hr__demonitor(parent, s, *o->monitor);
+	p->terminated = 1;
+	hr__kill(rt, s, p, gen, HR_EXIT_ERROR, "spawn failed", false, 0);
+	hr__enqueue(rt, s, p);
+	if (ph != HR_HANDLE_NONE) {
+		hr__ctab_dec(rt, &parent->ctab, ph);
+		atomic_store_explicit(&parent->nhandles, parent->ctab.count,
+				      memory_order_relaxed);
+	}
 	goto out;
 
 fail_slot:

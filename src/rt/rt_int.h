@@ -503,6 +503,8 @@ void hr__host_deinit(hr_rt *rt);
 /* ---- monitors and links (signal.c) ---- */
 int hr__monitor(hr_proc *self, hr_sched *s, hr_handle h, uint32_t mb,
 		uint64_t *ref);
+int hr__monitor_ref(hr_proc *self, hr_sched *s, const hr_capref *target,
+		    uint32_t mb, uint64_t *ref);
 int hr__demonitor(hr_proc *self, hr_sched *s, uint64_t ref);
 int hr__link(hr_proc *self, hr_sched *s, hr_handle h);
 int hr__link_procs(hr_rt *rt, hr_sched *s, hr_proc *a, uint32_t agen,

@@ -107,18 +107,25 @@ static void mslot_put(hr_proc *self, uint32_t i)
 int hr__monitor(hr_proc *self, hr_sched *s, hr_handle h, uint32_t mb,
 		uint64_t *ref)
 {
-	hr_rt *rt = self->rt;
 	hr_cent *e = hr__ctab_get(&self->ctab, h);
+
+	if (!e)
+		return HB_EBADH;
+	if (!(e->c.perms & HR_PERM_MONITOR))
+		return HB_EPERM;
+	return hr__monitor_ref(self, s, &e->c, mb, ref);
+}
+
+int hr__monitor_ref(hr_proc *self, hr_sched *s, const hr_capref *target,
+		    uint32_t mb, uint64_t *ref)
+{
+	hr_rt *rt = self->rt;
 	hr_proc *t;
 	hr_mon *m;
 	uint32_t slot;
 	bool linked = false;
 	int rc;
 
-	if (!e)
-		return HB_EBADH;
-	if (!(e->c.perms & HR_PERM_MONITOR))
-		return HB_EPERM;
 	if (mb >= self->nmbox || !self->mbox[mb].alive)
 		return HB_ENOENT;
 	if (self->nmons >= self->lim.monitors)
@@ -141,7 +148,7 @@ int hr__monitor(hr_proc *self, hr_sched *s, hr_handle h, uint32_t mb,
 			       .mb = mb,
 			       .mbgen = self->mbox[mb].gen,
 			       .perms = HR_PERM_SEND};
-	m->tref = e->c;
+	m->tref = *target;
 	m->tref.perms = 0;
 	atomic_init(&m->refs, 2);
 	mon_layout(m);

@@ -5,6 +5,7 @@
 #define HEARTH_RT_TEST_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
@@ -136,6 +137,143 @@ static inline void await_down(hr_rt *rt, uint32_t mb, uint64_t ref,
 			return;
 		hr_host_msg_free(rt, m);
 	}
+}
+
+/* ---- agent: a native process scripted by text commands ----
+ * Commands (caps[0] where a target is needed); every command answers a
+ * line of text to handle 0:
+ *   ping                 -> "pong"
+ *   link | unlink | kill -> "<rc>"   (on caps[0]; it is kept as "ref")
+ *   monitor              -> "<rc> <ref>" (on caps[0], DOWN to mailbox 0)
+ *   demonitor <ref>      -> "<rc>"
+ *   trap <0|1>           -> "<old>"
+ *   exit <code> [text]   -> exits with that reason, answers nothing
+ *   sleep <ms>           -> "ok", then sleeps
+ * DOWN/EXIT messages are reported as "DOWN <ref> <code> <text> <same>" and
+ * "EXIT <code> <text> <same>" (same: caps[0] names the kept "ref"). */
+typedef struct agent {
+	hr_handle ref;
+} agent;
+
+static inline void agent_say(hr_ctx *cx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void agent_say(hr_ctx *cx, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	hr_send(cx, 0, buf, (size_t)n, NULL, 0);
+}
+
+static inline void agent_msg(hr_ctx *cx, void *st, const hr_msg *m)
+{
+	agent *a = st;
+	char cmd[128];
+	size_t n = m->len < sizeof cmd - 1 ? m->len : sizeof cmd - 1;
+	long long x = 0;
+	char text[64] = "";
+
+	if (m->kind == HR_MSG_DOWN || m->kind == HR_MSG_EXIT) {
+		int same = a->ref >= 0 && m->caps[0] >= 0
+				   ? hr_same_target(cx, a->ref, m->caps[0])
+				   : -1;
+		if (m->kind == HR_MSG_DOWN)
+			agent_say(cx, "DOWN %llu %d %s %d",
+				  (unsigned long long)m->ref, m->reason.code,
+				  m->reason.text ? m->reason.text : "-", same);
+		else
+			agent_say(cx, "EXIT %d %s %d", m->reason.code,
+				  m->reason.text ? m->reason.text : "-", same);
+		if (m->caps[0] >= 0)
+			hr_ref_dec(cx, m->caps[0]);
+		return;
+	}
+	memcpy(cmd, m->data, n);
+	cmd[n] = 0;
+	if (m->ncaps >= 1 && m->caps[0] >= 0) {
+		if (a->ref >= 0)
+			hr_ref_dec(cx, a->ref);
+		a->ref = m->caps[0];
+	}
+	if (!strcmp(cmd, "ping")) {
+		agent_say(cx, "pong");
+	} else if (!strcmp(cmd, "link")) {
+		agent_say(cx, "%d", hr_link(cx, a->ref));
+	} else if (!strcmp(cmd, "unlink")) {
+		agent_say(cx, "%d", hr_unlink(cx, a->ref));
+	} else if (!strcmp(cmd, "kill")) {
+		agent_say(cx, "%d", hr_kill(cx, a->ref));
+	} else if (!strcmp(cmd, "monitor")) {
+		uint64_t ref = 0;
+		int rc = hr_monitor(cx, a->ref, 0, &ref);
+
+		agent_say(cx, "%d %llu", rc, (unsigned long long)ref);
+	} else if (sscanf(cmd, "demonitor %lld", &x) == 1) {
+		agent_say(cx, "%d", hr_demonitor(cx, (uint64_t)x));
+	} else if (sscanf(cmd, "trap %lld", &x) == 1) {
+		agent_say(cx, "%d", hr_trap_exits(cx, x != 0));
+	} else if (sscanf(cmd, "exit %lld %63s", &x, text) >= 1) {
+		hr_exit(cx, (int32_t)x, text[0] ? text : NULL);
+	} else if (sscanf(cmd, "sleep %lld", &x) == 1) {
+		agent_say(cx, "ok");
+		hr_sleep(cx, (uint64_t)x * 1000000);
+	} else {
+		agent_say(cx, "unknown");
+	}
+}
+
+static inline void agent_end(hr_ctx *cx, void *st, const hr_reason *why)
+{
+	(void)cx;
+	(void)why;
+	free(st);
+}
+
+static const hr_kind agent_kind = {
+	.name = "agent", .on_message = agent_msg, .terminate = agent_end};
+
+/* Spawn an agent reporting to host handle report. */
+static inline hr_handle spawn_agent(hr_rt *rt, hr_handle report)
+{
+	agent *a = malloc(sizeof *a);
+
+	a->ref = HR_HANDLE_NONE;
+	return spawn_kind(rt, &agent_kind, a, &report, 1);
+}
+
+/* Send a command (with an optional cap) and wait for the text answer. */
+static inline void agent_cmd(hr_rt *rt, hr_handle ag, uint32_t mb,
+			     const char *cmd, hr_handle cap, char *out,
+			     size_t outsz)
+{
+	hr_msg m;
+	size_t n;
+
+	ASSERT_OK(hr_host_send(rt, ag, cmd, strlen(cmd),
+			       cap >= 0 ? &cap : NULL, cap >= 0 ? 1 : 0));
+	expect_msg(rt, mb, &m);
+	n = m.len < outsz - 1 ? m.len : outsz - 1;
+	memcpy(out, m.data, n);
+	out[n] = 0;
+	hr_host_msg_free(rt, &m);
+}
+
+/* Wait for the next text line on mb. */
+static inline void expect_line(hr_rt *rt, uint32_t mb, char *out,
+			       size_t outsz)
+{
+	hr_msg m;
+	size_t n;
+
+	expect_msg(rt, mb, &m);
+	n = m.len < outsz - 1 ? m.len : outsz - 1;
+	memcpy(out, m.data, n);
+	out[n] = 0;
+	hr_host_msg_free(rt, &m);
 }
 
 #endif

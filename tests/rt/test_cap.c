@@ -205,6 +205,8 @@ TEST(cap_stale_handle_never_reaches_reused_slot)
 	ASSERT_OK(hr_host_kill(rt, old));
 	await_down(rt, mb, ref, &m);
 	hr_host_msg_free(rt, &m);
+	while (hr_rt_nprocs(rt) != 0) /* its slot is freed last */
+		sleep_ms(1);
 	/* the freed slot is reused by the next spawn (LIFO free list) */
 	fresh = spawn_kind(rt, &fwd_kind, NULL, &in, 1);
 	ASSERT_OK(hr_host_target_pid(rt, fresh, &newpid));
