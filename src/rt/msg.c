@@ -14,10 +14,15 @@ hr_node *hr__node_new(hr_rt *rt, hr_sched *s, size_t len, uint32_t ncaps)
 	hr_node *n;
 
 	if (need <= HR_NODE_INLINE) {
-		n = hr__small_alloc(rt, s);
+		n = hr__obj_alloc(rt, s, HR_CLS_MSG);
 		if (!n)
 			return NULL;
 		n->flags = HR_NF_SMALL;
+	} else if (need <= HR_SIG_INLINE) {
+		n = hr__obj_alloc(rt, s, HR_CLS_SIG);
+		if (!n)
+			return NULL;
+		n->flags = HR_NF_SIG;
 	} else {
 		n = hr__alloc(rt, sizeof *n + need);
 		if (!n)
@@ -46,9 +51,11 @@ void hr__node_free(hr_rt *rt, hr_sched *s, hr_node *n)
 		if (atomic_fetch_sub_explicit(&m->refs, 1,
 					      memory_order_acq_rel) != 1)
 			return;
-		hr__small_free(rt, s, n);
+		hr__obj_free(rt, s, n, HR_CLS_SIG);
 	} else if (n->flags & HR_NF_SMALL) {
-		hr__small_free(rt, s, n);
+		hr__obj_free(rt, s, n, HR_CLS_MSG);
+	} else if (n->flags & HR_NF_SIG) {
+		hr__obj_free(rt, s, n, HR_CLS_SIG);
 	} else {
 		hr__free(rt, n);
 	}
@@ -88,6 +95,10 @@ bool hr__push_locked(hr_proc *p, uint32_t i, hr_node *n)
 	p->q_bytes += n->len;
 	if (p->q_msgs > p->hwm)
 		p->hwm = p->q_msgs;
+	atomic_store_explicit(
+		&p->mail,
+		atomic_load_explicit(&p->mail, memory_order_relaxed) + 1,
+		memory_order_release);
 	wake = p->state == HR_PS_WAITING &&
 	       (p->wait_any || mb->wait_epoch == p->wait_epoch);
 	if (wake)
@@ -207,10 +218,16 @@ void hr__sync_consumed(hr_proc *p)
 
 void hr__grab(hr_proc *p)
 {
-	uint32_t i;
-
 	hr__lock(&p->lock);
 	hr__sync_consumed(p);
+	hr__grab_locked(p);
+	hr__unlock(&p->lock);
+}
+
+void hr__grab_locked(hr_proc *p)
+{
+	uint32_t i;
+
 	while ((i = p->ready) != HR_NONE32) {
 		hr_mbox *mb = &p->mbox[i];
 
@@ -237,8 +254,12 @@ void hr__grab(hr_proc *p)
 			p->pready = i;
 		}
 	}
-	hr__unlock(&p->lock);
 }
+
+/* Consumed counts reach q_msgs at the next lock; a long private batch
+ * publishes them every so often, so senders blocked by the bound see the
+ * room as it frees up. */
+#define SYNC_EVERY 256
 
 static hr_node *pop_mb(hr_proc *p, hr_mbox *mb)
 {
@@ -247,10 +268,16 @@ static hr_node *pop_mb(hr_proc *p, hr_mbox *mb)
 	mb->phead = n->next;
 	if (!mb->phead)
 		mb->ptail = NULL;
+	else
+		__builtin_prefetch(mb->phead);
 	n->next = NULL;
 	p->pcount--;
-	p->consumed++;
 	p->consumed_b += n->len;
+	if (++p->consumed >= SYNC_EVERY) {
+		hr__lock(&p->lock);
+		hr__sync_consumed(p);
+		hr__unlock(&p->lock);
+	}
 	return n;
 }
 

@@ -118,6 +118,7 @@ static void proc_reset(hr_proc *p)
 	atomic_store_explicit(&p->nhandles, 0, memory_order_relaxed);
 	p->rq_next = NULL;
 	atomic_store_explicit(&p->home, NULL, memory_order_relaxed);
+	atomic_store_explicit(&p->affine, false, memory_order_relaxed);
 	p->tslots = NULL;
 	p->ntslots = p->ntimers = 0;
 	p->tslot_free = HR_NONE32;

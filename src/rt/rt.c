@@ -191,13 +191,16 @@ char *hr__strdup(hr_rt *rt, const char *s, size_t max)
 	return d;
 }
 
-/* Small objects (HR_SMALL bytes): a free list per scheduler; overflow
- * goes to the runtime's depot in batches, underflow refills from it, so
- * producer/consumer pairs on different threads recycle memory without
- * the allocator. Free objects chain through their first word. */
+/* Cached objects (HR_MSG_OBJ / HR_SIG_OBJ bytes): a free list per
+ * scheduler and class; overflow goes to the runtime's depot in batches,
+ * underflow refills from it, so producer/consumer pairs on different
+ * threads recycle memory without the allocator. Free objects chain
+ * through their first word. */
 #define CACHE_MAX 512
 #define CACHE_BATCH 256
 #define DEPOT_MAX (1u << 16)
+
+static const size_t obj_size[HR_NCLS] = {HR_MSG_OBJ, HR_SIG_OBJ};
 
 static void *cache_pop(hr_cache *c)
 {
@@ -208,73 +211,77 @@ static void *cache_pop(hr_cache *c)
 	return p;
 }
 
-void *hr__small_alloc(hr_rt *rt, hr_sched *s)
+void *hr__obj_alloc(hr_rt *rt, hr_sched *s, int cls)
 {
+	hr_cache *c = s ? &s->cache[cls] : NULL;
 	void *p = NULL;
 	uint32_t n;
 
-	if (s && s->small.head)
-		return cache_pop(&s->small);
-	if (atomic_load_explicit(&rt->ndepot, memory_order_relaxed)) {
+	if (c && c->head)
+		return cache_pop(c);
+	if (atomic_load_explicit(&rt->ndepot[cls], memory_order_relaxed)) {
 		pthread_mutex_lock(&rt->depot_mtx);
-		n = atomic_load_explicit(&rt->ndepot, memory_order_relaxed);
-		if (!s && rt->depot) {
-			p = rt->depot;
-			rt->depot = *(void **)p;
+		n = atomic_load_explicit(&rt->ndepot[cls],
+					 memory_order_relaxed);
+		if (!c && rt->depot[cls]) {
+			p = rt->depot[cls];
+			rt->depot[cls] = *(void **)p;
 			n--;
 		}
 		/* move up to a batch into the cache */
-		while (s && rt->depot && s->small.n < CACHE_BATCH) {
-			void *q = rt->depot;
+		while (c && rt->depot[cls] && c->n < CACHE_BATCH) {
+			void *q = rt->depot[cls];
 
-			rt->depot = *(void **)q;
+			rt->depot[cls] = *(void **)q;
 			n--;
-			*(void **)q = s->small.head;
-			s->small.head = q;
-			s->small.n++;
+			*(void **)q = c->head;
+			c->head = q;
+			c->n++;
 		}
-		atomic_store_explicit(&rt->ndepot, n, memory_order_relaxed);
+		atomic_store_explicit(&rt->ndepot[cls], n,
+				      memory_order_relaxed);
 		pthread_mutex_unlock(&rt->depot_mtx);
 		if (p)
 			return p;
-		if (s && s->small.head)
-			return cache_pop(&s->small);
+		if (c && c->head)
+			return cache_pop(c);
 	}
-	return hr__alloc(rt, HR_SMALL);
+	return hr__alloc(rt, obj_size[cls]);
 }
 
-void hr__small_free(hr_rt *rt, hr_sched *s, void *p)
+void hr__obj_free(hr_rt *rt, hr_sched *s, void *p, int cls)
 {
+	hr_cache *c = s ? &s->cache[cls] : NULL;
 	uint32_t n;
 
-	if (s) {
-		*(void **)p = s->small.head;
-		s->small.head = p;
-		if (++s->small.n < CACHE_MAX)
+	if (c) {
+		*(void **)p = c->head;
+		c->head = p;
+		if (++c->n < CACHE_MAX)
 			return;
 		p = NULL;
 	}
 	/* spill a batch (or the host's one object) to the depot */
 	pthread_mutex_lock(&rt->depot_mtx);
-	n = atomic_load_explicit(&rt->ndepot, memory_order_relaxed);
+	n = atomic_load_explicit(&rt->ndepot[cls], memory_order_relaxed);
 	if (p && n < DEPOT_MAX) {
-		*(void **)p = rt->depot;
-		rt->depot = p;
+		*(void **)p = rt->depot[cls];
+		rt->depot[cls] = p;
 		n++;
 		p = NULL;
 	}
-	while (s && s->small.n > CACHE_MAX - CACHE_BATCH) {
-		void *q = cache_pop(&s->small);
+	while (c && c->n > CACHE_MAX - CACHE_BATCH) {
+		void *q = cache_pop(c);
 
 		if (n < DEPOT_MAX) {
-			*(void **)q = rt->depot;
-			rt->depot = q;
+			*(void **)q = rt->depot[cls];
+			rt->depot[cls] = q;
 			n++;
 		} else {
 			hr__free(rt, q);
 		}
 	}
-	atomic_store_explicit(&rt->ndepot, n, memory_order_relaxed);
+	atomic_store_explicit(&rt->ndepot[cls], n, memory_order_relaxed);
 	pthread_mutex_unlock(&rt->depot_mtx);
 	hr__free(rt, p);
 }
@@ -449,11 +456,13 @@ void hr_rt_free(hr_rt *rt)
 	hr__host_deinit(rt);
 	hr__timers_deinit(rt);
 	hr__sched_free(rt);
-	while (rt->depot) {
-		void *q = rt->depot;
+	for (i = 0; i < HR_NCLS; i++) {
+		while (rt->depot[i]) {
+			void *q = rt->depot[i];
 
-		rt->depot = *(void **)q;
-		hr__free(rt, q);
+			rt->depot[i] = *(void **)q;
+			hr__free(rt, q);
+		}
 	}
 	for (i = 0; i < rt->nsegs_max; i++)
 		hr__free(rt, atomic_load(&rt->segs[i]));

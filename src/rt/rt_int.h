@@ -83,18 +83,24 @@ typedef struct hr_capref {
 } hr_capref;
 
 /* ---- message node ----
- * A message in flight or queued. Every node is either "small" (HR_SMALL
- * bytes, from a scheduler cache; header plus inline payload) or "big" (one
- * allocation of header + payload + caps). After delivery its caps area is
- * reused in place for the imported handles (a handle is smaller than a
- * capref and handle i is written after capref i is read). A monitor record
- * (hr_mon) is a small node with extra fields: its DOWN message. */
-#define HR_SMALL 256
+ * A message in flight or queued. A node is one of two cached sizes
+ * (HR_MSG_OBJ bytes for the common small message, HR_SIG_OBJ for larger
+ * ones, monitor records and EXIT signals; header plus inline payload,
+ * from a scheduler's cache) or "big" (one allocation of header + payload
+ * + caps). Small nodes keep a busy queue's working set in cache. After
+ * delivery the caps area is reused in place for the imported handles (a
+ * handle is smaller than a capref and handle i is written after capref i
+ * is read). A monitor record (hr_mon) is a HR_SIG_OBJ node with extra
+ * fields: its DOWN message. */
+#define HR_MSG_OBJ 128
+#define HR_SIG_OBJ 256
+enum { HR_CLS_MSG = 0, HR_CLS_SIG = 1, HR_NCLS = 2 };
 
 enum {
-	HR_NF_SMALL = 1u << 0, /* from the small-object caches */
+	HR_NF_SMALL = 1u << 0, /* HR_MSG_OBJ, from the caches */
 	HR_NF_MON = 1u << 1,   /* is an hr_mon (DOWN message) */
-	HR_NF_TIMER = 1u << 2  /* timer delivery: exempt from queue bounds */
+	HR_NF_TIMER = 1u << 2, /* timer delivery: exempt from queue bounds */
+	HR_NF_SIG = 1u << 3    /* HR_SIG_OBJ, from the caches */
 };
 
 struct hr_node {
@@ -111,7 +117,8 @@ struct hr_node {
 	const char *reason_text; /* NUL-terminated, inside data, or NULL */
 };
 
-#define HR_NODE_INLINE (HR_SMALL - sizeof(hr_node))
+#define HR_NODE_INLINE (HR_MSG_OBJ - sizeof(hr_node))
+#define HR_SIG_INLINE (HR_SIG_OBJ - sizeof(hr_node))
 
 /* ---- monitor record ----
  * Lives in the target's monitor list (guarded by the target's lock) while
@@ -135,7 +142,7 @@ struct hr_mon {
 	atomic_uint refs; /* the message (list/transit/queue) + the slot */
 };
 
-#define HR_MON_PAYLOAD (HR_SMALL - sizeof(hr_mon))
+#define HR_MON_PAYLOAD (HR_SIG_OBJ - sizeof(hr_mon))
 
 /* Watcher-side monitor slot; ref = (gen << 32) | index. */
 typedef struct hr_mslot {
@@ -241,6 +248,8 @@ struct hr_ctx {
 	uint32_t nlinks, links_cap;
 	hr_node *link_reserve; /* one EXIT node per link */
 	uint64_t q_msgs, q_bytes, hwm;
+	atomic_uint mail; /* bumped per queued message: a spinning owner
+			   * sees new mail without the lock */
 	hr_logent *log;
 	uint32_t log_cap, log_head, log_n;
 	char name[HR_MAX_NAME];
@@ -272,6 +281,10 @@ struct hr_ctx {
 	/* rq */
 	hr_proc *rq_next;
 	_Atomic(hr_sched *) home; /* last scheduler that ran it */
+	/* Set when it was stolen from a busy waker's runnext: it consumes in
+	 * parallel with its waker, so wake it on its home scheduler when that
+	 * one is idle. Cleared when it runs from runnext again. */
+	atomic_bool affine;
 
 	/* timer */
 	hr_timer *wait_rec; /* the armed wait timer */
@@ -337,7 +350,7 @@ struct hr_sched {
 	uint64_t *obs_t;
 	uint64_t rng;
 
-	hr_cache small;
+	hr_cache cache[HR_NCLS];
 	hr_proc *current;
 };
 
@@ -380,10 +393,10 @@ struct hr_rt {
 	atomic_uint armed;
 	_Atomic uint64_t wait_ids;
 
-	/* small-object depot, between scheduler caches */
+	/* object depots, between scheduler caches (one per size class) */
 	pthread_mutex_t depot_mtx;
-	void *depot;
-	atomic_uint ndepot; /* written under depot_mtx, peeked without */
+	void *depot[HR_NCLS];
+	atomic_uint ndepot[HR_NCLS]; /* written under depot_mtx */
 
 	/* host */
 	pthread_mutex_t host_mtx;
@@ -417,8 +430,9 @@ void *hr__alloc(hr_rt *rt, size_t n);
 void *hr__realloc(hr_rt *rt, void *p, size_t n);
 void hr__free(hr_rt *rt, void *p);
 char *hr__strdup(hr_rt *rt, const char *s, size_t max);
-void *hr__small_alloc(hr_rt *rt, hr_sched *s);
-void hr__small_free(hr_rt *rt, hr_sched *s, void *p);
+/* Cached objects of size class cls (HR_CLS_*); s may be NULL (host). */
+void *hr__obj_alloc(hr_rt *rt, hr_sched *s, int cls);
+void hr__obj_free(hr_rt *rt, hr_sched *s, void *p, int cls);
 void hr__cache_drain(hr_rt *rt, hr_cache *c);
 
 /* ---- slots (proc.c) ---- */
@@ -464,6 +478,7 @@ int hr__send(hr_proc *self, hr_sched *s, hr_handle h, const void *data,
 	     size_t len, const hr_handle *caps, uint32_t ncaps);
 /* Move the shared queues to the private ones (takes p->lock). */
 void hr__grab(hr_proc *p);
+void hr__grab_locked(hr_proc *p); /* p->lock held */
 /* Subtract consumed counts (call with p->lock held). */
 void hr__sync_consumed(hr_proc *p);
 /* Pop the next private message of any mailbox (owner). */

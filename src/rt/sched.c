@@ -9,7 +9,7 @@
 
 #include "rt_int.h"
 
-#define STALE_RUNNEXT_NS 5000 /* runnext stuck this long may be stolen */
+#define STALE_RUNNEXT_NS 3000 /* runnext stuck this long may be stolen */
 
 /* ---- run queues ---- */
 
@@ -150,6 +150,8 @@ static hr_proc *steal_runnext(hr_sched *s, uint64_t now)
 		if (now - s->obs_t[i] >= STALE_RUNNEXT_NS &&
 		    atomic_compare_exchange_strong(&v->runnext, &rn, NULL)) {
 			s->obs_t[i] = 0;
+			atomic_store_explicit(&rn->affine, true,
+					      memory_order_relaxed);
 			return rn;
 		}
 	}
@@ -209,6 +211,18 @@ void hr__wake(hr_rt *rt, hr_sched *s, hr_proc *p)
 		hr__enqueue(rt, NULL, p);
 		return;
 	}
+	if (atomic_load_explicit(&p->affine, memory_order_relaxed)) {
+		hr_sched *h = atomic_load_explicit(&p->home,
+						   memory_order_relaxed);
+
+		if (h && h != s && (atomic_load(&h->spinning) ||
+				    atomic_load(&h->parked))) {
+			rq_push(h, p);
+			if (atomic_load(&h->parked))
+				unpark(h);
+			return;
+		}
+	}
 	old = atomic_exchange(&s->runnext, p);
 	if (old) {
 		rq_push(s, old);
@@ -236,6 +250,43 @@ static void account(hr_sched *s, hr_proc *p, uint32_t budget)
 	s->inherit_used += p->reds < budget ? p->reds : budget;
 }
 
+/* A parallel consumer (affine) on a scheduler with nothing else to do
+ * waits for mail by spinning for a moment instead of parking: its
+ * producers then push without waking it, and it drains in batches.
+ * Returns true if mail (or a kill, or other work) showed up. */
+static bool spin_for_mail(hr_sched *s, hr_proc *p, unsigned seen)
+{
+	hr_rt *rt = s->rt;
+	uint64_t start = 0;
+	unsigned i;
+
+	if (!atomic_load_explicit(&p->affine, memory_order_relaxed))
+		return false;
+	for (i = 0;; i++) {
+		if (atomic_load_explicit(&p->mail, memory_order_acquire) !=
+		    seen)
+			return true;
+		if (atomic_load_explicit(&s->rq_len, memory_order_relaxed) ||
+		    atomic_load_explicit(&s->runnext, memory_order_relaxed) ||
+		    atomic_load_explicit(&p->kill_pending,
+					 memory_order_relaxed))
+			return false;
+		if ((i & 63) == 63) {
+			uint64_t now = hr_now_ns();
+
+			if (!start)
+				start = now;
+			else if (now - start >= (uint64_t)rt->cfg.spin_us * 1000)
+				return false;
+			if (atomic_load_explicit(&rt->armed,
+						 memory_order_relaxed) &&
+			    atomic_load(&rt->next_deadline) <= now)
+				return false;
+		}
+		hr__relax();
+	}
+}
+
 /* Native kind: one on_message per message until the budget is spent, the
  * queues are empty, or it exits, is killed or sleeps. Returns true if it
  * parked itself (queues empty) inside the final grab: then it may already
@@ -244,6 +295,7 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 {
 	hr_msg m;
 	hr_node *n;
+	bool may_spin = true;
 
 	while (p->reds < budget) {
 		if (p->want_exit || p->sleep_ns ||
@@ -255,21 +307,31 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 			/* grab, or park in the same critical section */
 			hr__lock(&p->lock);
 			hr__sync_consumed(p);
-			if (p->ready == HR_NONE32) {
-				if (atomic_load_explicit(&p->kill_pending,
-							 memory_order_relaxed)) {
-					hr__unlock(&p->lock);
-					return false;
-				}
-				account(s, p, budget);
-				p->wait_any = 1;
-				p->state = HR_PS_WAITING;
+			if (p->ready != HR_NONE32) {
+				hr__grab_locked(p);
 				hr__unlock(&p->lock);
-				return true;
+				continue;
 			}
+			if (atomic_load_explicit(&p->kill_pending,
+						 memory_order_relaxed)) {
+				hr__unlock(&p->lock);
+				return false;
+			}
+			if (may_spin) {
+				unsigned seen = atomic_load_explicit(
+					&p->mail, memory_order_relaxed);
+
+				hr__unlock(&p->lock);
+				/* a parallel consumer spins a while for
+				 * mail; anyone else parks at once */
+				may_spin = spin_for_mail(s, p, seen);
+				continue;
+			}
+			account(s, p, budget);
+			p->wait_any = 1;
+			p->state = HR_PS_WAITING;
 			hr__unlock(&p->lock);
-			hr__grab(p);
-			continue;
+			return true;
 		}
 		if (!hr__open(p, s, n, &m))
 			continue;
@@ -449,6 +511,7 @@ static hr_proc *take_local(hr_sched *s, uint32_t *budget)
 		    ? atomic_exchange(&s->runnext, NULL)
 		    : NULL;
 	if (p) {
+		atomic_store_explicit(&p->affine, false, memory_order_relaxed);
 		if (s->inherit_used < full) {
 			*budget = full - s->inherit_used;
 			return p;
@@ -522,6 +585,7 @@ static hr_proc *idle(hr_sched *s)
 	hr_proc *p = NULL;
 
 	atomic_fetch_add(&rt->nspinning, 1);
+	atomic_store(&s->spinning, 1);
 	for (;;) {
 		unsigned i;
 		bool found = false;
@@ -547,6 +611,7 @@ static hr_proc *idle(hr_sched *s)
 					break;
 			}
 			if (now - start >= spin_ns) {
+				atomic_store(&s->spinning, 0);
 				atomic_fetch_sub(&rt->nspinning, 1);
 				park(s);
 				return NULL;
@@ -554,6 +619,7 @@ static hr_proc *idle(hr_sched *s)
 		}
 		hr__relax();
 	}
+	atomic_store(&s->spinning, 0);
 	atomic_fetch_sub(&rt->nspinning, 1);
 	return p;
 }
@@ -650,7 +716,8 @@ void hr__sched_free(hr_rt *rt)
 	for (i = 0; i < rt->nsched; i++) {
 		hr_sched *s = &rt->sched[i];
 
-		hr__cache_drain(rt, &s->small);
+		hr__cache_drain(rt, &s->cache[HR_CLS_MSG]);
+		hr__cache_drain(rt, &s->cache[HR_CLS_SIG]);
 		hr__free(rt, s->obs_sw);
 		hr__free(rt, s->obs_t);
 		pthread_mutex_destroy(&s->park_mtx);

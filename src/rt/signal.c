@@ -51,9 +51,9 @@ void hr__encode_signal(hr_node *n, uint8_t *buf, size_t cap, bool down,
 _Static_assert(HR_MON_PAYLOAD >= sizeof(hr_capref) + 24 +
 					 HR_MAX_SIGNAL_TEXT,
 	       "DOWN payload does not fit a monitor record");
-_Static_assert(HR_NODE_INLINE >= sizeof(hr_capref) + 16 +
-					 HR_MAX_SIGNAL_TEXT,
-	       "EXIT payload does not fit a small node");
+_Static_assert(HR_SIG_INLINE >= sizeof(hr_capref) + 16 +
+					HR_MAX_SIGNAL_TEXT,
+	       "EXIT payload does not fit a signal node");
 
 /* Point a monitor record's caps/data at its inline payload. */
 static void mon_layout(hr_mon *m)
@@ -130,16 +130,16 @@ int hr__monitor_ref(hr_proc *self, hr_sched *s, const hr_capref *target,
 		return HB_ENOENT;
 	if (self->nmons >= self->lim.monitors)
 		return HB_ELIMIT;
-	m = hr__small_alloc(rt, s);
+	m = hr__obj_alloc(rt, s, HR_CLS_SIG);
 	if (!m)
 		return HB_ENOMEM;
 	rc = mslot_get(self, &slot);
 	if (rc) {
-		hr__small_free(rt, s, m);
+		hr__obj_free(rt, s, m, HR_CLS_SIG);
 		return rc;
 	}
 	memset(m, 0, sizeof *m);
-	m->n.flags = HR_NF_SMALL | HR_NF_MON;
+	m->n.flags = HR_NF_SIG | HR_NF_MON;
 	m->n.kind = HR_MSG_DOWN;
 	m->n.ref = ((uint64_t)self->mslots[slot].gen << 32) | slot;
 	m->wdest = (hr_capref){.p = self,
@@ -211,10 +211,10 @@ static void mon_drop(hr_proc *self, hr_sched *s, uint32_t i)
 	mslot_put(self, i);
 	if (unlinked) {
 		/* both references were ours */
-		hr__small_free(self->rt, s, m);
+		hr__obj_free(self->rt, s, m, HR_CLS_SIG);
 	} else if (atomic_fetch_sub_explicit(&m->refs, 1,
 					     memory_order_acq_rel) == 1) {
-		hr__small_free(self->rt, s, m);
+		hr__obj_free(self->rt, s, m, HR_CLS_SIG);
 	}
 }
 
@@ -307,8 +307,8 @@ int hr__link_procs(hr_rt *rt, hr_sched *s, hr_proc *a, uint32_t agen,
 
 	if (a == b)
 		return HB_EINVAL;
-	ra = hr__small_alloc(rt, s);
-	rb = hr__small_alloc(rt, s);
+	ra = hr__obj_alloc(rt, s, HR_CLS_SIG);
+	rb = hr__obj_alloc(rt, s, HR_CLS_SIG);
 	if (!ra || !rb) {
 		rc = HB_ENOMEM;
 		goto out;
@@ -342,9 +342,9 @@ int hr__link_procs(hr_rt *rt, hr_sched *s, hr_proc *a, uint32_t agen,
 	hr__unlock(&first->lock);
 out:
 	if (ra)
-		hr__small_free(rt, s, ra);
+		hr__obj_free(rt, s, ra, HR_CLS_SIG);
 	if (rb)
-		hr__small_free(rt, s, rb);
+		hr__obj_free(rt, s, rb, HR_CLS_SIG);
 	return rc;
 }
 
@@ -401,9 +401,9 @@ int hr__unlink(hr_proc *self, hr_sched *s, hr_handle h)
 	}
 	hr__unlock(&t->lock);
 	if (na)
-		hr__small_free(self->rt, s, na);
+		hr__obj_free(self->rt, s, na, HR_CLS_SIG);
 	if (nb)
-		hr__small_free(self->rt, s, nb);
+		hr__obj_free(self->rt, s, nb, HR_CLS_SIG);
 	return 0;
 }
 
@@ -432,7 +432,7 @@ void hr__signal_links(hr_rt *rt, hr_sched *s, hr_proc *dead,
 			if (p->trap_exits && sig) {
 				uint8_t *base = (uint8_t *)(sig + 1);
 
-				sig->flags = HR_NF_SMALL;
+				sig->flags = HR_NF_SIG;
 				sig->caps = (hr_capref *)base;
 				sig->ncaps = 1;
 				sig->caps[0] = (hr_capref){.p = dead,
@@ -441,7 +441,7 @@ void hr__signal_links(hr_rt *rt, hr_sched *s, hr_proc *dead,
 							   .mbgen = 0,
 							   .perms = 0};
 				hr__encode_signal(sig, base + sizeof(hr_capref),
-						  HR_NODE_INLINE -
+						  HR_SIG_INLINE -
 							  sizeof(hr_capref),
 						  false, 0, why);
 				wake = hr__push_locked(p, 0, sig);
@@ -460,14 +460,14 @@ void hr__signal_links(hr_rt *rt, hr_sched *s, hr_proc *dead,
 			hr__host_signal(rt);
 		hr__free(rt, text);
 		if (sig)
-			hr__small_free(rt, s, sig);
+			hr__obj_free(rt, s, sig, HR_CLS_SIG);
 		if (spare)
-			hr__small_free(rt, s, spare);
+			hr__obj_free(rt, s, spare, HR_CLS_SIG);
 	}
 	while (reserve) {
 		hr_node *x = reserve;
 
 		reserve = x->next;
-		hr__small_free(rt, s, x);
+		hr__obj_free(rt, s, x, HR_CLS_SIG);
 	}
 }
