@@ -211,6 +211,48 @@ static hr_run busy_run(hr_ctx *cx, void *st, hr_slice *sl)
 }
 static const hr_kind busy_kind = {.name = "busy", .run = busy_run};
 
+/* How long one busy slice lasts: one busy process alone for ~200 ms. */
+typedef struct slicer {
+	uint64_t x, t0, slices;
+} slicer;
+
+static hr_run slicer_run(hr_ctx *cx, void *st, hr_slice *sl)
+{
+	slicer *b = st;
+	uint32_t i;
+
+	if (!b->t0)
+		b->t0 = hr_now_ns();
+	for (i = 0; i < sl->budget; i++)
+		b->x = b->x * 6364136223846793005ull + 1442695040888963407ull;
+	__asm__ __volatile__("" : : "r"(b->x));
+	sl->used = sl->budget;
+	b->slices++;
+	if (hr_now_ns() - b->t0 < 200000000ull)
+		return HR_RUN_YIELD;
+	{
+		uint64_t per = (hr_now_ns() - b->t0) / b->slices;
+
+		hr_send(cx, 0, &per, sizeof per, NULL, 0);
+	}
+	return HR_RUN_EXIT;
+}
+static const hr_kind slicer_kind = {.name = "slicer", .run = slicer_run};
+
+static double bench_slice(void)
+{
+	hr_rt *rt = mk();
+	uint32_t mb;
+	hr_handle in = inbox(rt, &mb);
+	slicer b = {0};
+	double ns;
+
+	spawn(rt, &slicer_kind, &b, &in, 1);
+	ns = (double)result(rt, mb);
+	hr_rt_free(rt);
+	return ns;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -483,8 +525,10 @@ int main(int argc, char **argv)
 	if (WANT("monitor"))
 		printf("monitor_demonitor_ns %.1f\n",
 		       bench_monitor(2000000 / scale));
-	if (WANT("p99"))
+	if (WANT("p99")) {
 		printf("pingpong_p99_busy_us %.2f\n",
 		       bench_pingpong(200000 / scale, 2) / 1000.0);
+		printf("busy_slice_us %.2f\n", bench_slice() / 1000.0);
+	}
 	return 0;
 }

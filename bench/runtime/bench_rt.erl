@@ -35,7 +35,8 @@ main(Args) ->
         false -> ok
     end,
     case Want("p99") of
-        true -> io:format("pingpong_p99_busy_us ~.2f~n", [p99(200000 div Scale, 2) / 1000]);
+        true -> io:format("pingpong_p99_busy_us ~.2f~n", [p99(200000 div Scale, 2) / 1000]),
+                io:format("busy_slice_us ~.2f~n", [busy_slice()]);
         false -> ok
     end.
 
@@ -163,3 +164,15 @@ lat_loop(_, 0, _, Acc) -> Acc;
 lat_loop(Pong, N, Last, Acc) ->
     Pong ! ping,
     receive pong -> Now = now_ns(), lat_loop(Pong, N - 1, Now, [Now - Last | Acc]) end.
+
+%% How long one busy slice lasts: reductions a busy loop gets per second,
+%% and the reductions of one slice (context_reductions).
+busy_slice() ->
+    P = spawn(fun() -> busy(0) end),
+    {reductions, R0} = process_info(P, reductions),
+    T0 = now_ns(),
+    timer:sleep(200),
+    {reductions, R1} = process_info(P, reductions),
+    Dt = now_ns() - T0,
+    exit(P, kill),
+    erlang:system_info(context_reductions) * (Dt / 1000) / (R1 - R0).

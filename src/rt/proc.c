@@ -200,11 +200,18 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
 		atomic_store_explicit(&parent->nhandles, parent->ctab.count,
 				      memory_order_relaxed);
 	}
-	/* Alive from here on. */
+	/* Counted before it is alive, then the closing flag is checked again:
+	 * hr_rt_shutdown sets closing and then waits for nprocs to reach 0,
+	 * so either it waits for (and kills) this one, or we see closing. */
+	atomic_fetch_add(&rt->nprocs, 1);
+	if (atomic_load(&rt->closing)) {
+		hr__uncount(rt);
+		rc = HB_ECLOSED;
+		goto fail_slot;
+	}
 	hr__lock(&p->lock);
 	p->state = HR_PS_RUNNABLE;
 	hr__unlock(&p->lock);
-	atomic_fetch_add(&rt->nprocs, 1);
 	if (o->monitor) {
 		self = (hr_capref){.p = p, .gen = gen, .mb = 0, .mbgen = 0,
 				   .perms = 0};
@@ -406,6 +413,11 @@ void hr__exit_proc(hr_sched *s, hr_proc *p)
 	p->sched = NULL;
 
 	slot_release(rt, p);
+	hr__uncount(rt);
+}
+
+void hr__uncount(hr_rt *rt)
+{
 	if (atomic_fetch_sub(&rt->nprocs, 1) == 1 &&
 	    atomic_load(&rt->closing)) {
 		pthread_mutex_lock(&rt->exit_mtx);

@@ -509,6 +509,8 @@ int hr__kill(hr_rt *rt, hr_sched *s, hr_proc *p, uint32_t gen,
 bool hr__kill_locked(hr_proc *p, int32_t code, char *text);
 /* Run the whole exit path of p (on its scheduler). */
 void hr__exit_proc(hr_sched *s, hr_proc *p);
+/* One process fewer (wakes hr_rt_shutdown at zero). */
+void hr__uncount(hr_rt *rt);
 void hr__set_exit(hr_proc *p, int32_t code, const char *text);
 int hr__limits_merge(const hr_rt *rt, const hr_limits *want, hr_limits *out);
 void hr__proc_info(hr_proc *p, hr_proc_info *out); /* lock held */

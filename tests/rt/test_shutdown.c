@@ -133,3 +133,51 @@ TEST(shutdown_with_messages_in_flight)
 		hr_host_send(rt, f[i % 50], &i, sizeof i, &in, 1);
 	hr_rt_free(rt); /* queued messages and their caps are freed */
 }
+
+typedef struct racer {
+	hr_rt *rt;
+	atomic_int *terms;
+	int spawned;
+} racer;
+
+static void *spawn_until_closed(void *arg)
+{
+	racer *r = arg;
+
+	for (;;) {
+		counted *c = calloc(1, sizeof *c);
+		hr_spawn_opts o = {.kind = &counted_native, .state = c};
+		int rc;
+
+		c->terms = r->terms;
+		rc = hr_host_spawn(r->rt, &o, NULL);
+		if (rc) {
+			free(c);
+			ASSERT_ERR(rc, HB_ECLOSED);
+			return NULL;
+		}
+		r->spawned++;
+	}
+}
+
+TEST(shutdown_races_spawning_threads)
+{
+	hr_rt *rt = rt_start(2);
+	atomic_int terms = 0;
+	racer r[2] = {{rt, &terms, 0}, {rt, &terms, 0}};
+	pthread_t t[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(pthread_create(&t[i], NULL, spawn_until_closed, &r[i]),
+			  0);
+	sleep_ms(20);
+	ASSERT_OK(hr_rt_shutdown(rt));
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ASSERT_EQ(hr_rt_nprocs(rt), 0);
+	/* every process that was spawned got its exit */
+	ASSERT_EQ(atomic_load(&terms), r[0].spawned + r[1].spawned);
+	ASSERT_GT(r[0].spawned + r[1].spawned, 0);
+	hr_rt_free(rt);
+}
