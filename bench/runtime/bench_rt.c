@@ -21,11 +21,11 @@ static void die(const char *what, int rc)
 	exit(1);
 }
 
-#define CHECK(expr)                                                           \
-	do {                                                                  \
-		int rc_ = (expr);                                             \
-		if (rc_)                                                      \
-			die(#expr, rc_);                                      \
+#define CHECK(expr)                                                            \
+	do {                                                                   \
+		int rc_ = (expr);                                              \
+		if (rc_)                                                       \
+			die(#expr, rc_);                                       \
 	} while (0)
 
 static hr_rt *mk(void)
@@ -308,8 +308,7 @@ static void recv_msg(hr_ctx *cx, void *st, const hr_msg *m)
 		hr_send(cx, 0, &dt, sizeof dt, NULL, 0);
 	}
 }
-static const hr_kind recv_kind = {.name = "receiver",
-				  .on_message = recv_msg};
+static const hr_kind recv_kind = {.name = "receiver", .on_message = recv_msg};
 
 typedef struct sender {
 	long n, i;
@@ -521,7 +520,8 @@ int main(int argc, char **argv)
 			       bench_senders(k, 8000000 / scale));
 	}
 	if (WANT("ring"))
-		printf("ring_hop_ns %.1f\n", bench_ring(10000, 200 / (int)scale));
+		printf("ring_hop_ns %.1f\n",
+		       bench_ring(10000, 200 / (int)scale));
 	if (WANT("monitor"))
 		printf("monitor_demonitor_ns %.1f\n",
 		       bench_monitor(2000000 / scale));

@@ -206,8 +206,8 @@ typedef struct hr_kind {
  * distinct (target, permissions) pairs). */
 typedef struct hr_spawn_opts {
 	const hr_kind *kind;
-	void *state;		 /* owned by the process once spawned */
-	const char *name;	 /* metadata; truncated to HR_MAX_NAME-1 */
+	void *state;	  /* owned by the process once spawned */
+	const char *name; /* metadata; truncated to HR_MAX_NAME-1 */
 	const hr_handle *caps;
 	uint32_t ncaps;
 	const hr_limits *limits; /* NULL: defaults */
@@ -309,9 +309,9 @@ void hr_charge(hr_ctx *cx, uint32_t reductions);
  * cancel: HB_ENOENT when it already fired or was cancelled. A process's
  * timers are cancelled when it dies. sleep (native kind): no message is
  * delivered to it for delay_ns. */
-int hr_send_after(hr_ctx *cx, uint64_t delay_ns, hr_handle h,
-		  const void *data, size_t len, const hr_handle *caps,
-		  uint32_t ncaps, uint64_t *id);
+int hr_send_after(hr_ctx *cx, uint64_t delay_ns, hr_handle h, const void *data,
+		  size_t len, const hr_handle *caps, uint32_t ncaps,
+		  uint64_t *id);
 int hr_timer_cancel(hr_ctx *cx, uint64_t id);
 int hr_sleep(hr_ctx *cx, uint64_t delay_ns);
 
@@ -366,8 +366,7 @@ int hr_host_target_pid(hr_rt *rt, hr_handle h, hr_pid *out);
 int hr_host_same_target(hr_rt *rt, hr_handle a, hr_handle b);
 int hr_host_mailbox_new(hr_rt *rt, uint32_t *id);
 int hr_host_mailbox_free(hr_rt *rt, uint32_t id);
-int hr_host_mailbox_cap(hr_rt *rt, uint32_t id, unsigned perms,
-			hr_handle *h);
+int hr_host_mailbox_cap(hr_rt *rt, uint32_t id, unsigned perms, hr_handle *h);
 /* Receive on host mailbox mb (UINT32_MAX: any), waiting up to
  * timeout_ns (< 0: forever). HB_ETIMEDOUT when nothing came. Release
  * with hr_host_msg_free. */
@@ -437,8 +436,8 @@ typedef struct hr_registry_entry {
  * permission to it. */
 int hr_registry_spawn(hr_ctx *cx, const hr_registry_entry *e, uint32_t n,
 		      bool mutable_, hr_handle *reg);
-int hr_host_registry_spawn(hr_rt *rt, const hr_registry_entry *e,
-			   uint32_t n, bool mutable_, hr_handle *reg);
+int hr_host_registry_spawn(hr_rt *rt, const hr_registry_entry *e, uint32_t n,
+			   bool mutable_, hr_handle *reg);
 
 /* Request encoders (append to b; check b->err). */
 void hr_registry_put_get(hb_buf *b, const char *name);
@@ -469,8 +468,8 @@ typedef struct hr_plugin_ctx hr_plugin_ctx;
 
 typedef struct hr_plugin {
 	const char *name;
-	int (*init)(hr_plugin_ctx *pc, void *ud);  /* non-zero aborts boot */
-	void (*shutdown)(hr_rt *rt, void *ud);	   /* optional */
+	int (*init)(hr_plugin_ctx *pc, void *ud); /* non-zero aborts boot */
+	void (*shutdown)(hr_rt *rt, void *ud);	  /* optional */
 } hr_plugin;
 
 int hr_plugin_add(hr_rt *rt, const hr_plugin *pl, void *ud);

@@ -18,7 +18,7 @@
 #include "hearth/msgpack.h"
 #include "hearth/rt.h"
 
-#define MS 1000000ull
+#define MS  1000000ull
 #define SEC 1000000000ull
 
 typedef struct server_opts {
@@ -67,8 +67,8 @@ static int ticker_init(hr_ctx *cx, void *st)
 	uint64_t id;
 	int rc = hr_mailbox_cap(cx, 0, HR_PERM_SEND, &t->self);
 
-	return rc ? rc : hr_send_after(cx, SEC, t->self, "tick", 4, NULL, 0,
-				       &id);
+	return rc ? rc
+		  : hr_send_after(cx, SEC, t->self, "tick", 4, NULL, 0, &id);
 }
 
 static void ticker_msg(hr_ctx *cx, void *st, const hr_msg *m)
@@ -79,7 +79,8 @@ static void ticker_msg(hr_ctx *cx, void *st, const hr_msg *m)
 	(void)m;
 	t->ticks++;
 	if (t->ticks % 10 == 0)
-		hr_log(cx, HR_LOG_INFO, "tick %llu", (unsigned long long)t->ticks);
+		hr_log(cx, HR_LOG_INFO, "tick %llu",
+		       (unsigned long long)t->ticks);
 	if (hr_send_after(cx, SEC, t->self, "tick", 4, NULL, 0, &id))
 		hr_exit(cx, HR_EXIT_ERROR, "cannot arm its timer");
 }
@@ -108,8 +109,8 @@ static int ping_init(hr_ctx *cx, void *st)
 	uint64_t id;
 	int rc = hr_mailbox_cap(cx, 0, HR_PERM_SEND, &p->self);
 
-	return rc ? rc : hr_send_after(cx, 200 * MS, p->self, "go", 2, NULL,
-				       0, &id);
+	return rc ? rc
+		  : hr_send_after(cx, 200 * MS, p->self, "go", 2, NULL, 0, &id);
 }
 
 static void ping_msg(hr_ctx *cx, void *st, const hr_msg *m)
@@ -196,12 +197,11 @@ static const hr_kind greeter_kind = {.name = "native",
 				     .on_message = greeter_msg,
 				     .terminate = free_state};
 
-static int spawn_named(hr_rt *rt, const hr_kind *k, void *st,
-		       const char *name, const hr_handle *caps, uint32_t n,
-		       hr_handle *out)
+static int spawn_named(hr_rt *rt, const hr_kind *k, void *st, const char *name,
+		       const hr_handle *caps, uint32_t n, hr_handle *out)
 {
-	hr_spawn_opts o = {.kind = k, .state = st, .name = name,
-			   .caps = caps, .ncaps = n};
+	hr_spawn_opts o = {
+		.kind = k, .state = st, .name = name, .caps = caps, .ncaps = n};
 	int rc = hr_host_spawn(rt, &o, out);
 
 	if (rc)
@@ -240,17 +240,16 @@ static const hr_plugin demo_plugin = {.name = "demo", .init = demo_init};
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: hearth-server [options]\n"
-		"  --data-dir DIR      data directory (default "
-		"$XDG_DATA_HOME/hearth, else ./.hearth)\n"
-		"  --schedulers N      scheduler threads (default: one per "
-		"CPU)\n"
-		"  --exit-after SECS   shut down after SECS seconds\n"
-		"  --status-every SECS print the process table every SECS "
-		"(default 30, 0: never)\n"
-		"  --quiet             print only the start and stop lines\n"
-		"  --help\n");
+	fprintf(f, "usage: hearth-server [options]\n"
+		   "  --data-dir DIR      data directory (default "
+		   "$XDG_DATA_HOME/hearth, else ./.hearth)\n"
+		   "  --schedulers N      scheduler threads (default: one per "
+		   "CPU)\n"
+		   "  --exit-after SECS   shut down after SECS seconds\n"
+		   "  --status-every SECS print the process table every SECS "
+		   "(default 30, 0: never)\n"
+		   "  --quiet             print only the start and stop lines\n"
+		   "  --help\n");
 }
 
 static int parse_args(int argc, char **argv, server_opts *o)
@@ -364,8 +363,9 @@ static int open_data_dir(const server_opts *o, char *dir, size_t dirsz)
 	snprintf(lock, sizeof lock, "%s/server.lock", dir);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
-		fprintf(stderr, "hearth-server: %s is in use by another "
-				"server\n",
+		fprintf(stderr,
+			"hearth-server: %s is in use by another "
+			"server\n",
 			dir);
 		if (fd >= 0)
 			close(fd);
@@ -449,9 +449,8 @@ int main(int argc, char **argv)
 		/* the greeter gets the host registry as its handle 0 */
 		hr_handle h;
 
-		rc = spawn_named(rt, &greeter_kind,
-				 calloc(1, sizeof(greeter)), "greeter", &reg,
-				 1, &h);
+		rc = spawn_named(rt, &greeter_kind, calloc(1, sizeof(greeter)),
+				 "greeter", &reg, 1, &h);
 	}
 	if (rc) {
 		fprintf(stderr, "hearth-server: cannot start: %s\n",

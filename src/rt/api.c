@@ -234,9 +234,9 @@ void hr_charge(hr_ctx *cx, uint32_t reductions)
 						      : cx->reds + reductions;
 }
 
-int hr_send_after(hr_ctx *cx, uint64_t delay_ns, hr_handle h,
-		  const void *data, size_t len, const hr_handle *caps,
-		  uint32_t ncaps, uint64_t *id)
+int hr_send_after(hr_ctx *cx, uint64_t delay_ns, hr_handle h, const void *data,
+		  size_t len, const hr_handle *caps, uint32_t ncaps,
+		  uint64_t *id)
 {
 	return hr__send_after(cx, cx->sched, delay_ns, h, data, len, caps,
 			      ncaps, id);

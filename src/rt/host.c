@@ -15,13 +15,13 @@ void hr__host_signal(hr_rt *rt)
 	pthread_mutex_unlock(&rt->hcv_mtx);
 }
 
-#define HOST_CALL(rt, expr)                                                   \
-	do {                                                                  \
-		int rc_;                                                      \
-		pthread_mutex_lock(&(rt)->host_mtx);                          \
-		rc_ = (expr);                                                 \
-		pthread_mutex_unlock(&(rt)->host_mtx);                        \
-		return rc_;                                                   \
+#define HOST_CALL(rt, expr)                                                    \
+	do {                                                                   \
+		int rc_;                                                       \
+		pthread_mutex_lock(&(rt)->host_mtx);                           \
+		rc_ = (expr);                                                  \
+		pthread_mutex_unlock(&(rt)->host_mtx);                         \
+		return rc_;                                                    \
 	} while (0)
 
 int hr_host_spawn(hr_rt *rt, const hr_spawn_opts *o, hr_handle *child)
@@ -43,8 +43,8 @@ static int host_kill(hr_rt *rt, hr_handle h)
 		return HB_EBADH;
 	if (!(e->c.perms & HR_PERM_KILL))
 		return HB_EPERM;
-	return hr__kill(rt, NULL, e->c.p, e->c.gen, HR_EXIT_KILLED, NULL,
-			true, hr__pid(rt->host, 1));
+	return hr__kill(rt, NULL, e->c.p, e->c.gen, HR_EXIT_KILLED, NULL, true,
+			hr__pid(rt->host, 1));
 }
 
 int hr_host_kill(hr_rt *rt, hr_handle h)
@@ -141,8 +141,8 @@ int hr_host_recv(hr_rt *rt, uint32_t mb, int64_t timeout_ns, hr_msg *out)
 				struct timespec ts = {
 					.tv_sec = (time_t)(deadline /
 							   1000000000u),
-					.tv_nsec = (long)(deadline %
-							  1000000000u)};
+					.tv_nsec =
+						(long)(deadline % 1000000000u)};
 
 				rc = pthread_cond_timedwait(&rt->hcv,
 							    &rt->hcv_mtx, &ts);

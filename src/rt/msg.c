@@ -479,7 +479,8 @@ int hr__mailbox_new(hr_proc *p, uint32_t *id)
 	mb->nq = 0;
 	mb->alive = 1;
 	mb->wait_epoch = 0;
-	mb->next = HR_NONE32; /* slots on the free list are off the ready list */
+	mb->next =
+		HR_NONE32; /* slots on the free list are off the ready list */
 	p->mb_live++;
 	hr__unlock(&p->lock);
 	hr__free(rt, old);

@@ -42,8 +42,8 @@ hr_rt *hr_plugin_rt(hr_plugin_ctx *pc)
 }
 
 /* Add (name, h) to a list, taking one more host reference to h. */
-static int named_add(hr_rt *rt, hr_named **list, uint32_t *n,
-		     const char *name, hr_handle h)
+static int named_add(hr_rt *rt, hr_named **list, uint32_t *n, const char *name,
+		     hr_handle h)
 {
 	hr_named *nl;
 	uint32_t i;
@@ -138,8 +138,8 @@ int hr_rt_boot(hr_rt *rt, hr_handle *reg)
 		e[i] = (hr_registry_entry){rt->services[i].name,
 					   rt->services[i].h};
 	for (i = 0; i < rt->nloaders; i++)
-		e[rt->nservices + i] = (hr_registry_entry){
-			rt->loaders[i].name, rt->loaders[i].h};
+		e[rt->nservices + i] = (hr_registry_entry){rt->loaders[i].name,
+							   rt->loaders[i].h};
 	rc = hr_host_registry_spawn(rt, e, n, false, &all);
 	hr__free(rt, e);
 	if (rc)
@@ -174,9 +174,8 @@ int hr_rt_asset_loader(hr_rt *rt, const char *type, hr_handle *h)
 	uint32_t i;
 	int rc = HB_ENOENT;
 
-	if (!type ||
-	    (size_t)snprintf(name, sizeof name, "asset-loader/%s", type) >=
-		    sizeof name)
+	if (!type || (size_t)snprintf(name, sizeof name, "asset-loader/%s",
+				      type) >= sizeof name)
 		return HB_EINVAL;
 	pthread_mutex_lock(&rt->host_mtx);
 	for (i = 0; i < rt->nloaders; i++) {

@@ -134,8 +134,8 @@ static void set_name(hr_proc *p, const char *name)
 
 /* ---- spawn ---- */
 
-int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
-	      const hr_spawn_opts *o, hr_handle *child)
+int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s, const hr_spawn_opts *o,
+	      hr_handle *child)
 {
 	hr_capref stack[16], *caps = stack, self;
 	hr_limits lim;
@@ -191,10 +191,13 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
 	atomic_store_explicit(&p->nhandles, p->ctab.count,
 			      memory_order_relaxed);
 	if (child) {
-		self = (hr_capref){.p = p, .gen = gen, .mb = 0, .mbgen = 0,
+		self = (hr_capref){.p = p,
+				   .gen = gen,
+				   .mb = 0,
+				   .mbgen = 0,
 				   .perms = HR_PERM_ALL};
-		rc = hr__ctab_put(rt, &parent->ctab, parent->lim.handles,
-				  &self, &ph);
+		rc = hr__ctab_put(rt, &parent->ctab, parent->lim.handles, &self,
+				  &ph);
 		if (rc)
 			goto fail_slot;
 		atomic_store_explicit(&parent->nhandles, parent->ctab.count,
@@ -213,8 +216,8 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
 	p->state = HR_PS_RUNNABLE;
 	hr__unlock(&p->lock);
 	if (o->monitor) {
-		self = (hr_capref){.p = p, .gen = gen, .mb = 0, .mbgen = 0,
-				   .perms = 0};
+		self = (hr_capref){
+			.p = p, .gen = gen, .mb = 0, .mbgen = 0, .perms = 0};
 		rc = hr__monitor_ref(parent, s, &self, o->monitor_mailbox,
 				     o->monitor);
 		if (rc)
@@ -225,9 +228,9 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
 		/* The child has not run yet, so linking now is atomic with the
 		 * spawn. On failure it exits at once without its terminate
 		 * hook: the caller keeps its state. */
-		rc = hr__link_procs(rt, s, parent,
-				   atomic_load(&parent->gen), p, gen,
-				   hr__pid(parent, atomic_load(&parent->gen)));
+		rc = hr__link_procs(rt, s, parent, atomic_load(&parent->gen), p,
+				    gen,
+				    hr__pid(parent, atomic_load(&parent->gen)));
 		if (rc)
 			goto fail_alive;
 	}
@@ -284,8 +287,8 @@ bool hr__kill_locked(hr_proc *p, int32_t code, char *text)
 	return false;
 }
 
-int hr__kill(hr_rt *rt, hr_sched *s, hr_proc *p, uint32_t gen,
-	     int32_t code, const char *text, bool intercept, hr_pid from)
+int hr__kill(hr_rt *rt, hr_sched *s, hr_proc *p, uint32_t gen, int32_t code,
+	     const char *text, bool intercept, hr_pid from)
 {
 	char *t = hr__strdup(rt, text, HR_MAX_REASON_TEXT);
 	bool wake;
@@ -431,26 +434,25 @@ void hr__uncount(hr_rt *rt)
 void hr__proc_info(hr_proc *p, hr_proc_info *out)
 {
 	memset(out, 0, sizeof *out);
-	out->pid = hr__pid(p, atomic_load_explicit(&p->gen,
-						   memory_order_relaxed));
+	out->pid =
+		hr__pid(p, atomic_load_explicit(&p->gen, memory_order_relaxed));
 	out->parent = p->parent;
 	memcpy(out->name, p->name, sizeof out->name);
 	out->kind = p->kind ? p->kind->name : "?";
 	out->state = (hr_pstate)p->state;
 	out->trap_exits = p->trap_exits;
 	out->mailboxes = p->mb_live;
-	out->handles = atomic_load_explicit(&p->nhandles,
-					    memory_order_relaxed);
+	out->handles = atomic_load_explicit(&p->nhandles, memory_order_relaxed);
 	out->monitors = p->nmon_on;
 	out->links = p->nlinks;
 	out->queued_msgs = p->q_msgs;
 	out->queued_bytes = p->q_bytes;
 	out->hwm_msgs = p->hwm;
 	out->sent = atomic_load_explicit(&p->sent, memory_order_relaxed);
-	out->received = atomic_load_explicit(&p->received,
-					     memory_order_relaxed);
-	out->reductions = atomic_load_explicit(&p->reds_total,
-					       memory_order_relaxed);
+	out->received =
+		atomic_load_explicit(&p->received, memory_order_relaxed);
+	out->reductions =
+		atomic_load_explicit(&p->reds_total, memory_order_relaxed);
 }
 
 static bool listed(const hr_proc *p)

@@ -436,8 +436,8 @@ int hr_registry_spawn(hr_ctx *cx, const hr_registry_entry *e, uint32_t n,
 	return reg_spawn(cx->rt, cx, e, n, mutable_, reg);
 }
 
-int hr_host_registry_spawn(hr_rt *rt, const hr_registry_entry *e,
-			   uint32_t n, bool mutable_, hr_handle *reg)
+int hr_host_registry_spawn(hr_rt *rt, const hr_registry_entry *e, uint32_t n,
+			   bool mutable_, hr_handle *reg)
 {
 	return reg_spawn(rt, NULL, e, n, mutable_, reg);
 }

@@ -38,27 +38,42 @@ uint64_t hr_now_ns(void)
 const char *hr_exit_name(int32_t code)
 {
 	switch (code) {
-	case HR_EXIT_NORMAL: return "normal";
-	case HR_EXIT_KILLED: return "killed";
-	case HR_EXIT_TRAP: return "trap";
-	case HR_EXIT_OOM: return "oom";
-	case HR_EXIT_ERROR: return "error";
-	case HR_EXIT_SHUTDOWN: return "shutdown";
-	case HR_EXIT_LIMIT: return "limit";
-	case HR_NOPROC_CODE: return "noproc";
-	default: return "user";
+	case HR_EXIT_NORMAL:
+		return "normal";
+	case HR_EXIT_KILLED:
+		return "killed";
+	case HR_EXIT_TRAP:
+		return "trap";
+	case HR_EXIT_OOM:
+		return "oom";
+	case HR_EXIT_ERROR:
+		return "error";
+	case HR_EXIT_SHUTDOWN:
+		return "shutdown";
+	case HR_EXIT_LIMIT:
+		return "limit";
+	case HR_NOPROC_CODE:
+		return "noproc";
+	default:
+		return "user";
 	}
 }
 
 const char *hr_pstate_name(hr_pstate s)
 {
 	switch (s) {
-	case HR_PS_FREE: return "free";
-	case HR_PS_RUNNABLE: return "runnable";
-	case HR_PS_RUNNING: return "running";
-	case HR_PS_WAITING: return "waiting";
-	case HR_PS_EXITING: return "exiting";
-	case HR_PS_HOST: return "host";
+	case HR_PS_FREE:
+		return "free";
+	case HR_PS_RUNNABLE:
+		return "runnable";
+	case HR_PS_RUNNING:
+		return "running";
+	case HR_PS_WAITING:
+		return "waiting";
+	case HR_PS_EXITING:
+		return "exiting";
+	case HR_PS_HOST:
+		return "host";
 	}
 	return "?";
 }
@@ -97,26 +112,26 @@ void hr_config_init(hr_config *cfg)
 	};
 }
 
-#define LIMIT_FIELDS(X)                                                       \
-	X(msg_bytes, HR_MAX_MSG_BYTES)                                        \
-	X(msg_caps, HR_MAX_MSG_CAPS)                                          \
-	X(mailboxes, HR_MAX_MAILBOXES)                                        \
-	X(handles, HR_MAX_HANDLES)                                            \
-	X(queue_msgs, HR_MAX_QUEUE_MSGS)                                      \
-	X(queue_bytes, HR_MAX_QUEUE_BYTES)                                    \
-	X(monitors, HR_MAX_MONITORS)                                          \
-	X(links, HR_MAX_LINKS)                                                \
-	X(timers, HR_MAX_TIMERS)                                              \
+#define LIMIT_FIELDS(X)                                                        \
+	X(msg_bytes, HR_MAX_MSG_BYTES)                                         \
+	X(msg_caps, HR_MAX_MSG_CAPS)                                           \
+	X(mailboxes, HR_MAX_MAILBOXES)                                         \
+	X(handles, HR_MAX_HANDLES)                                             \
+	X(queue_msgs, HR_MAX_QUEUE_MSGS)                                       \
+	X(queue_bytes, HR_MAX_QUEUE_BYTES)                                     \
+	X(monitors, HR_MAX_MONITORS)                                           \
+	X(links, HR_MAX_LINKS)                                                 \
+	X(timers, HR_MAX_TIMERS)                                               \
 	X(log_lines, HR_MAX_LOG_LINES)
 
 /* The config's maxima must be within limits.h, its defaults within its
  * maxima, and nothing may be zero except log_lines. */
 static int config_check(const hr_config *c)
 {
-#define CHECK(f, ceiling)                                                     \
-	if (c->max.f > (ceiling) || c->defaults.f > c->max.f)                 \
-		return HB_ELIMIT;                                             \
-	if (c->defaults.f == 0 && strcmp(#f, "log_lines") != 0)               \
+#define CHECK(f, ceiling)                                                      \
+	if (c->max.f > (ceiling) || c->defaults.f > c->max.f)                  \
+		return HB_ELIMIT;                                              \
+	if (c->defaults.f == 0 && strcmp(#f, "log_lines") != 0)                \
 		return HB_EINVAL;
 	LIMIT_FIELDS(CHECK)
 #undef CHECK
@@ -136,11 +151,11 @@ int hr__limits_merge(const hr_rt *rt, const hr_limits *want, hr_limits *out)
 	*out = rt->cfg.defaults;
 	if (!want)
 		return 0;
-#define MERGE(f, ceiling)                                                     \
-	if (want->f) {                                                        \
-		if (want->f > rt->cfg.max.f)                                  \
-			return HB_ELIMIT;                                     \
-		out->f = want->f;                                             \
+#define MERGE(f, ceiling)                                                      \
+	if (want->f) {                                                         \
+		if (want->f > rt->cfg.max.f)                                   \
+			return HB_ELIMIT;                                      \
+		out->f = want->f;                                              \
 	}
 	LIMIT_FIELDS(MERGE)
 #undef MERGE
@@ -196,9 +211,9 @@ char *hr__strdup(hr_rt *rt, const char *s, size_t max)
  * underflow refills from it, so producer/consumer pairs on different
  * threads recycle memory without the allocator. Free objects chain
  * through their first word. */
-#define CACHE_MAX 512
+#define CACHE_MAX   512
 #define CACHE_BATCH 256
-#define DEPOT_MAX (1u << 16)
+#define DEPOT_MAX   (1u << 16)
 
 static const size_t obj_size[HR_NCLS] = {HR_MSG_OBJ, HR_SIG_OBJ};
 

@@ -20,7 +20,7 @@ typedef struct hr_node hr_node;
 typedef struct hr_mon hr_mon;
 typedef struct hr_timer hr_timer;
 
-#define HR_NONE32 UINT32_MAX
+#define HR_NONE32      UINT32_MAX
 #define HR_NOPROC_CODE 7 /* DOWN reason when the target was already gone */
 
 /* ---- spin lock ----
@@ -63,9 +63,9 @@ static inline void hr__relax(void)
  * (no locked instruction) is enough and keeps TSan informed. */
 static inline void hr__bump(_Atomic uint64_t *c, uint64_t n)
 {
-	atomic_store_explicit(
-		c, atomic_load_explicit(c, memory_order_relaxed) + n,
-		memory_order_relaxed);
+	atomic_store_explicit(c,
+			      atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
 }
 
 /* ---- in-transit capability ----
@@ -118,7 +118,7 @@ struct hr_node {
 };
 
 #define HR_NODE_INLINE (HR_MSG_OBJ - sizeof(hr_node))
-#define HR_SIG_INLINE (HR_SIG_OBJ - sizeof(hr_node))
+#define HR_SIG_INLINE  (HR_SIG_OBJ - sizeof(hr_node))
 
 /* ---- monitor record ----
  * Lives in the target's monitor list (guarded by the target's lock) while
@@ -237,12 +237,12 @@ struct hr_ctx {
 	uint64_t wait_tmr; /* id of the armed wait timer, 0 none */
 	uint32_t wait_epoch;
 	hr_mbox *mbox;
-	uint32_t nmbox;	   /* slots in mbox */
-	uint32_t mb_live;  /* alive mailboxes */
-	uint32_t mb_free;  /* free list of dead slots */
-	uint32_t ready;	   /* shared ready list head */
-	hr_mbox mbox0;	   /* inline storage while nmbox == 1 */
-	hr_mon *mon_head;  /* monitors on this process */
+	uint32_t nmbox;	  /* slots in mbox */
+	uint32_t mb_live; /* alive mailboxes */
+	uint32_t mb_free; /* free list of dead slots */
+	uint32_t ready;	  /* shared ready list head */
+	hr_mbox mbox0;	  /* inline storage while nmbox == 1 */
+	hr_mon *mon_head; /* monitors on this process */
 	uint32_t nmon_on;
 	hr_peer *links;
 	uint32_t nlinks, links_cap;
@@ -262,13 +262,13 @@ struct hr_ctx {
 	hr_mslot *mslots;
 	uint32_t nmslots, mslot_free, nmons;
 	hr_limits lim;
-	uint32_t pready;      /* private ready list head */
-	uint64_t pcount;      /* messages in private queues */
-	uint32_t consumed;    /* taken off queues, not yet subtracted */
-	uint64_t consumed_b;  /* (q_msgs/q_bytes sync at the next lock) */
-	uint32_t reds;	      /* reductions charged this slice */
+	uint32_t pready;     /* private ready list head */
+	uint64_t pcount;     /* messages in private queues */
+	uint32_t consumed;   /* taken off queues, not yet subtracted */
+	uint64_t consumed_b; /* (q_msgs/q_bytes sync at the next lock) */
+	uint32_t reds;	     /* reductions charged this slice */
 	uint32_t slice_budget;
-	uint64_t sleep_ns;    /* hr_sleep request, 0 none */
+	uint64_t sleep_ns; /* hr_sleep request, 0 none */
 	uint8_t inited;
 	uint8_t want_exit;
 	uint8_t terminated;
@@ -341,7 +341,7 @@ struct hr_sched {
 
 	pthread_mutex_t park_mtx;
 	pthread_cond_t park_cv;
-	bool wakeup;	/* park_mtx */
+	bool wakeup; /* park_mtx */
 	atomic_int parked;
 	atomic_int spinning;
 
@@ -372,8 +372,8 @@ struct hr_rt {
 	pthread_mutex_t slot_mtx;
 	_Atomic(hr_proc *) *segs;
 	uint32_t nsegs_max;
-	uint32_t slot_hw;   /* slots ever used (slot_mtx) */
-	uint32_t slot_free; /* free list head (slot_mtx) */
+	uint32_t slot_hw;	   /* slots ever used (slot_mtx) */
+	uint32_t slot_free;	   /* free list head (slot_mtx) */
 	_Atomic uint32_t slot_top; /* slot_hw, readable without the mutex */
 	_Atomic uint32_t nprocs;   /* live processes, host excluded */
 
@@ -423,7 +423,7 @@ struct hr_rt {
 };
 
 #define HR_SEG_SHIFT 10
-#define HR_SEG (1u << HR_SEG_SHIFT)
+#define HR_SEG	     (1u << HR_SEG_SHIFT)
 
 /* ---- allocation (rt.c) ---- */
 void *hr__alloc(hr_rt *rt, size_t n);
@@ -498,12 +498,12 @@ void hr__mailboxes_init(hr_proc *p);
 hr_node *hr__mailboxes_take(hr_proc *p);
 
 /* ---- processes (proc.c) ---- */
-int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s,
-	      const hr_spawn_opts *o, hr_handle *child);
+int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s, const hr_spawn_opts *o,
+	      hr_handle *child);
 /* Ask p to exit (kill). intercept: run the kind's KILL hook first.
  * Returns HB_EDEAD if gen is not alive. */
-int hr__kill(hr_rt *rt, hr_sched *s, hr_proc *p, uint32_t gen,
-	     int32_t code, const char *text, bool intercept, hr_pid from);
+int hr__kill(hr_rt *rt, hr_sched *s, hr_proc *p, uint32_t gen, int32_t code,
+	     const char *text, bool intercept, hr_pid from);
 /* Mark p killed (p->lock held; it takes text). Returns true if the caller
  * must hr__wake it. */
 bool hr__kill_locked(hr_proc *p, int32_t code, char *text);
@@ -532,9 +532,9 @@ int hr__unlink(hr_proc *self, hr_sched *s, hr_handle h);
 void hr__release_monitors(hr_proc *self, hr_sched *s);
 void hr__fire_monitors(hr_rt *rt, hr_sched *s, hr_mon *list,
 		       const hr_reason *why);
-void hr__signal_links(hr_rt *rt, hr_sched *s, hr_proc *dead,
-		      uint32_t deadgen, hr_peer *peers, uint32_t n,
-		      hr_node *reserve, const hr_reason *why);
+void hr__signal_links(hr_rt *rt, hr_sched *s, hr_proc *dead, uint32_t deadgen,
+		      hr_peer *peers, uint32_t n, hr_node *reserve,
+		      const hr_reason *why);
 /* Encode ["down"/"exit", ...] into a node's inline payload. */
 void hr__encode_signal(hr_node *n, uint8_t *buf, size_t cap, bool down,
 		       uint64_t ref, const hr_reason *why);
@@ -559,9 +559,9 @@ void hr__timer_wait_cancel(hr_rt *rt, hr_proc *p, uint64_t id);
 /* Fire due timers; returns how many. */
 unsigned hr__timers_fire(hr_rt *rt, hr_sched *s);
 void hr__timers_drop_owner(hr_rt *rt, hr_sched *s, hr_proc *p);
-int hr__send_after(hr_proc *self, hr_sched *s, uint64_t delay_ns,
-		   hr_handle h, const void *data, size_t len,
-		   const hr_handle *caps, uint32_t ncaps, uint64_t *id);
+int hr__send_after(hr_proc *self, hr_sched *s, uint64_t delay_ns, hr_handle h,
+		   const void *data, size_t len, const hr_handle *caps,
+		   uint32_t ncaps, uint64_t *id);
 int hr__timer_cancel(hr_proc *self, hr_sched *s, uint64_t id);
 
 /* ---- host (host.c) ---- */

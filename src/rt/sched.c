@@ -41,10 +41,10 @@ static hr_proc *rq_pop(hr_sched *s)
 		s->rq_head = p->rq_next;
 		if (!s->rq_head)
 			s->rq_tail = NULL;
-		atomic_store(&s->rq_len,
-			     atomic_load_explicit(&s->rq_len,
-						  memory_order_relaxed) -
-				     1);
+		atomic_store(
+			&s->rq_len,
+			atomic_load_explicit(&s->rq_len, memory_order_relaxed) -
+				1);
 	}
 	hr__unlock(&s->rq_lock);
 	return p;
@@ -81,10 +81,10 @@ static hr_proc *steal_from(hr_sched *s, hr_sched *v)
 		else
 			s->rq_head = rest;
 		s->rq_tail = last;
-		atomic_store(&s->rq_len,
-			     atomic_load_explicit(&s->rq_len,
-						  memory_order_relaxed) +
-				     k - 1);
+		atomic_store(
+			&s->rq_len,
+			atomic_load_explicit(&s->rq_len, memory_order_relaxed) +
+				k - 1);
 		hr__unlock(&s->rq_lock);
 	}
 	first->rq_next = NULL;
@@ -111,8 +111,8 @@ static hr_proc *steal(hr_sched *s)
 		hr_sched *v = &rt->sched[(start + i) % n];
 		hr_proc *p;
 
-		if (v == s || !atomic_load_explicit(&v->rq_len,
-						    memory_order_relaxed))
+		if (v == s ||
+		    !atomic_load_explicit(&v->rq_len, memory_order_relaxed))
 			continue;
 		p = steal_from(s, v);
 		if (p)
@@ -212,11 +212,11 @@ void hr__wake(hr_rt *rt, hr_sched *s, hr_proc *p)
 		return;
 	}
 	if (atomic_load_explicit(&p->affine, memory_order_relaxed)) {
-		hr_sched *h = atomic_load_explicit(&p->home,
-						   memory_order_relaxed);
+		hr_sched *h =
+			atomic_load_explicit(&p->home, memory_order_relaxed);
 
-		if (h && h != s && (atomic_load(&h->spinning) ||
-				    atomic_load(&h->parked))) {
+		if (h && h != s &&
+		    (atomic_load(&h->spinning) || atomic_load(&h->parked))) {
 			rq_push(h, p);
 			if (atomic_load(&h->parked))
 				unpark(h);
@@ -276,7 +276,8 @@ static bool spin_for_mail(hr_sched *s, hr_proc *p, unsigned seen)
 
 			if (!start)
 				start = now;
-			else if (now - start >= (uint64_t)rt->cfg.spin_us * 1000)
+			else if (now - start >=
+				 (uint64_t)rt->cfg.spin_us * 1000)
 				return false;
 			if (atomic_load_explicit(&rt->armed,
 						 memory_order_relaxed) &&

@@ -48,11 +48,9 @@ void hr__encode_signal(hr_node *n, uint8_t *buf, size_t cap, bool down,
 	n->reason_text = why->text ? (const char *)buf + b.len - tl : NULL;
 }
 
-_Static_assert(HR_MON_PAYLOAD >= sizeof(hr_capref) + 24 +
-					 HR_MAX_SIGNAL_TEXT,
+_Static_assert(HR_MON_PAYLOAD >= sizeof(hr_capref) + 24 + HR_MAX_SIGNAL_TEXT,
 	       "DOWN payload does not fit a monitor record");
-_Static_assert(HR_SIG_INLINE >= sizeof(hr_capref) + 16 +
-					HR_MAX_SIGNAL_TEXT,
+_Static_assert(HR_SIG_INLINE >= sizeof(hr_capref) + 16 + HR_MAX_SIGNAL_TEXT,
 	       "EXIT payload does not fit a signal node");
 
 /* Point a monitor record's caps/data at its inline payload. */
@@ -142,12 +140,12 @@ int hr__monitor_ref(hr_proc *self, hr_sched *s, const hr_capref *target,
 	m->n.flags = HR_NF_SIG | HR_NF_MON;
 	m->n.kind = HR_MSG_DOWN;
 	m->n.ref = ((uint64_t)self->mslots[slot].gen << 32) | slot;
-	m->wdest = (hr_capref){.p = self,
-			       .gen = atomic_load_explicit(
-				       &self->gen, memory_order_relaxed),
-			       .mb = mb,
-			       .mbgen = self->mbox[mb].gen,
-			       .perms = HR_PERM_SEND};
+	m->wdest = (hr_capref){
+		.p = self,
+		.gen = atomic_load_explicit(&self->gen, memory_order_relaxed),
+		.mb = mb,
+		.mbgen = self->mbox[mb].gen,
+		.perms = HR_PERM_SEND};
 	m->tref = *target;
 	m->tref.perms = 0;
 	atomic_init(&m->refs, 2);
@@ -326,7 +324,8 @@ int hr__link_procs(hr_rt *rt, hr_sched *s, hr_proc *a, uint32_t agen,
 		if (b->kind->intercept) {
 			hr_icpt ic = {.op = HR_ICPT_LINK, .from = from};
 
-			local = b->kind->intercept(b->ustate, &ic) != HR_CONSUMED;
+			local = b->kind->intercept(b->ustate, &ic) !=
+				HR_CONSUMED;
 		}
 		if (local) {
 			a->links[a->nlinks++] = (hr_peer){b, bgen};
@@ -358,13 +357,12 @@ int hr__link(hr_proc *self, hr_sched *s, hr_handle h)
 		return HB_EPERM;
 	if (self->is_host)
 		return HB_ENOSYS;
-	return hr__link_procs(self->rt, s, self,
-			      atomic_load_explicit(&self->gen,
-						   memory_order_relaxed),
-			      e->c.p, e->c.gen,
-			      hr__pid(self, atomic_load_explicit(
-						    &self->gen,
-						    memory_order_relaxed)));
+	return hr__link_procs(
+		self->rt, s, self,
+		atomic_load_explicit(&self->gen, memory_order_relaxed), e->c.p,
+		e->c.gen,
+		hr__pid(self, atomic_load_explicit(&self->gen,
+						   memory_order_relaxed)));
 }
 
 int hr__unlink(hr_proc *self, hr_sched *s, hr_handle h)
@@ -407,9 +405,9 @@ int hr__unlink(hr_proc *self, hr_sched *s, hr_handle h)
 	return 0;
 }
 
-void hr__signal_links(hr_rt *rt, hr_sched *s, hr_proc *dead,
-		      uint32_t deadgen, hr_peer *peers, uint32_t n,
-		      hr_node *reserve, const hr_reason *why)
+void hr__signal_links(hr_rt *rt, hr_sched *s, hr_proc *dead, uint32_t deadgen,
+		      hr_peer *peers, uint32_t n, hr_node *reserve,
+		      const hr_reason *why)
 {
 	uint32_t k;
 

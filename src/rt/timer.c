@@ -208,9 +208,9 @@ static void tslot_put(hr_proc *p, uint32_t i)
 	p->ntimers--;
 }
 
-int hr__send_after(hr_proc *self, hr_sched *s, uint64_t delay_ns,
-		   hr_handle h, const void *data, size_t len,
-		   const hr_handle *caps, uint32_t ncaps, uint64_t *id)
+int hr__send_after(hr_proc *self, hr_sched *s, uint64_t delay_ns, hr_handle h,
+		   const void *data, size_t len, const hr_handle *caps,
+		   uint32_t ncaps, uint64_t *id)
 {
 	hr_rt *rt = self->rt;
 	hr_cent *e = hr__ctab_get(&self->ctab, h);

@@ -119,8 +119,11 @@ static const hr_kind idle_kind = {.name = "idle", .on_message = idle_msg};
 static inline hr_handle spawn_kind(hr_rt *rt, const hr_kind *k, void *st,
 				   const hr_handle *caps, uint32_t ncaps)
 {
-	hr_spawn_opts o = {.kind = k, .state = st, .name = k->name,
-			   .caps = caps, .ncaps = ncaps};
+	hr_spawn_opts o = {.kind = k,
+			   .state = st,
+			   .name = k->name,
+			   .caps = caps,
+			   .ncaps = ncaps};
 	hr_handle h;
 
 	ASSERT_OK(hr_host_spawn(rt, &o, &h));
@@ -128,8 +131,7 @@ static inline hr_handle spawn_kind(hr_rt *rt, const hr_kind *k, void *st,
 }
 
 /* Monitor h from the host into mailbox mb and wait for its DOWN. */
-static inline void await_down(hr_rt *rt, uint32_t mb, uint64_t ref,
-			      hr_msg *m)
+static inline void await_down(hr_rt *rt, uint32_t mb, uint64_t ref, hr_msg *m)
 {
 	for (;;) {
 		expect_msg(rt, mb, m);
@@ -253,8 +255,8 @@ static inline void agent_cmd(hr_rt *rt, hr_handle ag, uint32_t mb,
 	hr_msg m;
 	size_t n;
 
-	ASSERT_OK(hr_host_send(rt, ag, cmd, strlen(cmd),
-			       cap >= 0 ? &cap : NULL, cap >= 0 ? 1 : 0));
+	ASSERT_OK(hr_host_send(rt, ag, cmd, strlen(cmd), cap >= 0 ? &cap : NULL,
+			       cap >= 0 ? 1 : 0));
 	expect_msg(rt, mb, &m);
 	n = m.len < outsz - 1 ? m.len : outsz - 1;
 	memcpy(out, m.data, n);
@@ -263,8 +265,7 @@ static inline void agent_cmd(hr_rt *rt, hr_handle ag, uint32_t mb,
 }
 
 /* Wait for the next text line on mb. */
-static inline void expect_line(hr_rt *rt, uint32_t mb, char *out,
-			       size_t outsz)
+static inline void expect_line(hr_rt *rt, uint32_t mb, char *out, size_t outsz)
 {
 	hr_msg m;
 	size_t n;

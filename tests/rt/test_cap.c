@@ -47,8 +47,7 @@ TEST(cap_bad_and_missing_permissions)
 	ASSERT_ERR(hr_host_monitor(rt, s, 0, &ref), HB_EPERM);
 	ASSERT_OK(hr_host_monitor(rt, mon, 0, &ref));
 	/* capabilities in a message are checked too */
-	ASSERT_ERR(hr_host_send(rt, s, "x", 1, (hr_handle[]){99}, 1),
-		   HB_EBADH);
+	ASSERT_ERR(hr_host_send(rt, s, "x", 1, (hr_handle[]){99}, 1), HB_EBADH);
 	ASSERT_OK(hr_host_send(rt, s, "x", 1, (hr_handle[]){mon}, 1));
 	hr_rt_free(rt);
 }
@@ -94,8 +93,8 @@ TEST(cap_duplicate_initial_caps_refused)
 {
 	hr_rt *rt = rt_start(1);
 	hr_handle a = spawn_kind(rt, &idle_kind, NULL, NULL, 0);
-	hr_spawn_opts o = {.kind = &idle_kind, .caps = (hr_handle[]){a, a},
-			   .ncaps = 2};
+	hr_spawn_opts o = {
+		.kind = &idle_kind, .caps = (hr_handle[]){a, a}, .ncaps = 2};
 	hr_handle h;
 
 	ASSERT_ERR(hr_host_spawn(rt, &o, &h), HB_EINVAL);
@@ -164,8 +163,8 @@ TEST(cap_table_limit_reported_on_import)
 	uint32_t mb, i;
 	hr_handle in = host_inbox(rt, &mb), p, t[4];
 	hr_limits lim = {.handles = 3};
-	hr_spawn_opts o = {.kind = &imports_kind, .caps = &in, .ncaps = 1,
-			   .limits = &lim};
+	hr_spawn_opts o = {
+		.kind = &imports_kind, .caps = &in, .ncaps = 1, .limits = &lim};
 	hr_msg m;
 	int64_t v[4];
 

@@ -50,8 +50,8 @@ TEST(host_threads_inject_concurrently)
 	uint32_t mb;
 	hr_handle in = host_inbox(rt, &mb), c;
 	hr_limits lim = {.queue_msgs = 1000};
-	hr_spawn_opts o = {.kind = &counter_kind, .caps = &in, .ncaps = 1,
-			   .limits = &lim};
+	hr_spawn_opts o = {
+		.kind = &counter_kind, .caps = &in, .ncaps = 1, .limits = &lim};
 	counter st = {0};
 	pthread_t t[4];
 	injector ij[4];

@@ -155,8 +155,11 @@ TEST(link_chain_takes_everyone_down)
 static void spawner_msg(hr_ctx *cx, void *st, const hr_msg *m)
 {
 	agent *a = malloc(sizeof *a);
-	hr_spawn_opts o = {.kind = &agent_kind, .state = a,
-			   .caps = (hr_handle[]){0}, .ncaps = 1, .link = true};
+	hr_spawn_opts o = {.kind = &agent_kind,
+			   .state = a,
+			   .caps = (hr_handle[]){0},
+			   .ncaps = 1,
+			   .link = true};
 	hr_handle c;
 
 	(void)st;

@@ -33,8 +33,8 @@ static const hr_kind napper_kind = {
 
 static hr_handle spawn_napper(hr_rt *rt, const hr_limits *lim)
 {
-	hr_spawn_opts o = {.kind = &napper_kind, .name = "napper",
-			   .limits = lim};
+	hr_spawn_opts o = {
+		.kind = &napper_kind, .name = "napper", .limits = lim};
 	hr_handle h;
 
 	ASSERT_OK(hr_host_spawn(rt, &o, &h));
@@ -112,8 +112,10 @@ TEST(mailbox_message_size_and_caps_limits)
 	uint32_t mb;
 	hr_handle in = host_inbox(rt, &mb), p, sink;
 	hr_limits lim = {.msg_bytes = 16, .msg_caps = 2};
-	hr_spawn_opts o = {.kind = &try_send_kind, .caps = (hr_handle[2]){0},
-			   .ncaps = 2, .limits = &lim};
+	hr_spawn_opts o = {.kind = &try_send_kind,
+			   .caps = (hr_handle[2]){0},
+			   .ncaps = 2,
+			   .limits = &lim};
 	static char huge[1];
 	uint32_t mb2;
 	hr_handle in2 = host_inbox(rt, &mb2);
@@ -131,8 +133,8 @@ TEST(mailbox_message_size_and_caps_limits)
 	ASSERT(quiet_for(rt, mb2, 20));
 	ASSERT_EQ(try_send(rt, p, mb, (try_req){5, 1, 0}), HB_EBADH);
 	/* the host is bounded by the runtime maxima */
-	ASSERT_ERR(hr_host_send(rt, p, huge, (size_t)HR_MAX_MSG_BYTES + 1,
-				NULL, 0),
+	ASSERT_ERR(hr_host_send(rt, p, huge, (size_t)HR_MAX_MSG_BYTES + 1, NULL,
+				0),
 		   HB_ETOOBIG);
 	hr_rt_free(rt);
 }

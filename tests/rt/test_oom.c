@@ -24,13 +24,13 @@ static void *fail_alloc(void *ud, void *p, size_t n)
 	return realloc(p, n);
 }
 
-#define OK_OR_NOMEM(expr)                                                     \
-	do {                                                                  \
-		int rc_ = (expr);                                             \
-		ASSERT_MSG(rc_ == 0 || rc_ == HB_ENOMEM, "%s = %s", #expr,    \
-			   hb_errname(rc_));                                  \
-		if (rc_)                                                      \
-			nomem++;                                              \
+#define OK_OR_NOMEM(expr)                                                      \
+	do {                                                                   \
+		int rc_ = (expr);                                              \
+		ASSERT_MSG(rc_ == 0 || rc_ == HB_ENOMEM, "%s = %s", #expr,     \
+			   hb_errname(rc_));                                   \
+		if (rc_)                                                       \
+			nomem++;                                               \
 	} while (0)
 
 /* Host-side operations: every failure comes back to the caller. Returns

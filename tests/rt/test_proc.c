@@ -139,8 +139,12 @@ TEST(proc_init_failure_exits_with_error)
 	hr_handle in = host_inbox(rt, &mb), p;
 	lifecycle l = {.fail_init = HB_EINVAL};
 	uint64_t ref = 0;
-	hr_spawn_opts o = {.kind = &lc_kind, .state = &l, .caps = &in,
-			   .ncaps = 1, .monitor = &ref, .monitor_mailbox = mb};
+	hr_spawn_opts o = {.kind = &lc_kind,
+			   .state = &l,
+			   .caps = &in,
+			   .ncaps = 1,
+			   .monitor = &ref,
+			   .monitor_mailbox = mb};
 	hr_msg m;
 
 	ASSERT_OK(hr_host_spawn(rt, &o, &p));
@@ -190,8 +194,11 @@ TEST(proc_log_ring_is_bounded_and_readable)
 	uint32_t mb;
 	hr_handle in = host_inbox(rt, &mb), p;
 	hr_limits lim = {.log_lines = 4};
-	hr_spawn_opts o = {.kind = &logger_kind, .name = "logger",
-			   .caps = &in, .ncaps = 1, .limits = &lim};
+	hr_spawn_opts o = {.kind = &logger_kind,
+			   .name = "logger",
+			   .caps = &in,
+			   .ncaps = 1,
+			   .limits = &lim};
 	hr_proc_info pi;
 	lines l = {0};
 	hr_pid pid;
@@ -253,7 +260,8 @@ TEST(proc_spawn_limits)
 	hr_rt *rt;
 	hr_spawn_opts o = {.kind = &idle_kind};
 	hr_limits big = {.queue_msgs = HR_MAX_QUEUE_MSGS + 1};
-	hr_kind both = {.name = "both", .on_message = idle_msg,
+	hr_kind both = {.name = "both",
+			.on_message = idle_msg,
 			.run = (hr_run(*)(hr_ctx *, void *, hr_slice *))1};
 	hr_handle h;
 	int i;
@@ -302,8 +310,10 @@ TEST(proc_bad_configs_refused)
  * reports the child's permissions and pid. */
 static int parent_init(hr_ctx *cx, void *st)
 {
-	hr_spawn_opts o = {.kind = &fwd_kind, .name = "child",
-			   .caps = (hr_handle[]){0}, .ncaps = 1};
+	hr_spawn_opts o = {.kind = &fwd_kind,
+			   .name = "child",
+			   .caps = (hr_handle[]){0},
+			   .ncaps = 1};
 	hr_handle c;
 	int64_t v[3];
 	hr_pid pid;

@@ -40,10 +40,10 @@ TEST(registry_parse_requests)
 	ASSERT_ERR(hr__registry_parse(b.data, 3, &q), HB_EMALFORMED);
 	hb_buf_deinit(&b);
 	ASSERT_ERR(parse("", &q), HB_EMALFORMED);
-	ASSERT_ERR(parse("90", &q), HB_EMALFORMED);	      /* [] */
-	ASSERT_ERR(parse("91a3676574", &q), HB_EMALFORMED);   /* ["get"] */
-	ASSERT_ERR(parse("92a3676574a0", &q), HB_EMALFORMED); /* name "" */
-	ASSERT_ERR(parse("92a367657401", &q), HB_EMALFORMED); /* name 1 */
+	ASSERT_ERR(parse("90", &q), HB_EMALFORMED);		  /* [] */
+	ASSERT_ERR(parse("91a3676574", &q), HB_EMALFORMED);	  /* ["get"] */
+	ASSERT_ERR(parse("92a3676574a0", &q), HB_EMALFORMED);	  /* name "" */
+	ASSERT_ERR(parse("92a367657401", &q), HB_EMALFORMED);	  /* name 1 */
 	ASSERT_ERR(parse("92a3676574a20061", &q), HB_EMALFORMED); /* NUL */
 	ASSERT_ERR(parse("92a46c697374a161", &q), HB_EMALFORMED); /* list+ */
 	ASSERT_ERR(parse("91a3707574", &q), HB_EMALFORMED);	  /* "put" */
@@ -86,8 +86,7 @@ TEST(registry_reply_decoding)
 	hb_buf_reset(&b);
 	hb_mp_put_array(&b, 1);
 	hb_mp_put_cstr(&b, "maybe");
-	ASSERT_ERR(hr_registry_reply(b.data, b.len, NULL, NULL),
-		   HB_EMALFORMED);
+	ASSERT_ERR(hr_registry_reply(b.data, b.len, NULL, NULL), HB_EMALFORMED);
 	hb_buf_deinit(&b);
 }
 
@@ -279,8 +278,7 @@ TEST(registry_malformed_requests)
 	ASSERT_OK(hr_host_registry_spawn(rt, NULL, 0, false, &reg));
 	ASSERT_OK(hr_host_send(rt, reg, junk, sizeof junk, &in, 1));
 	expect_msg(rt, mb, &m);
-	ASSERT_ERR(hr_registry_reply(m.data, m.len, NULL, NULL),
-		   HB_EMALFORMED);
+	ASSERT_ERR(hr_registry_reply(m.data, m.len, NULL, NULL), HB_EMALFORMED);
 	hr_host_msg_free(rt, &m);
 	/* no reply address: dropped, and logged */
 	ASSERT_OK(hr_host_send(rt, reg, junk, sizeof junk, NULL, 0));

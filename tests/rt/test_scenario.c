@@ -51,7 +51,9 @@ typedef struct sup {
 static int sup_start(hr_ctx *cx, sup *s)
 {
 	worker *w = malloc(sizeof *w);
-	hr_spawn_opts o = {.kind = &worker_kind, .state = w, .link = true,
+	hr_spawn_opts o = {.kind = &worker_kind,
+			   .state = w,
+			   .link = true,
 			   .name = "worker"};
 	int rc;
 
@@ -157,8 +159,7 @@ static hr_run producer_run(hr_ctx *cx, void *st, hr_slice *sl)
 	hr_send(cx, 0, &p->full, sizeof p->full, NULL, 0);
 	return HR_RUN_EXIT;
 }
-static const hr_kind producer_kind = {.name = "producer",
-				      .run = producer_run};
+static const hr_kind producer_kind = {.name = "producer", .run = producer_run};
 
 /* consumer: checks order, naps 1 ms every 500, reports at the end */
 typedef struct consumer {
@@ -187,8 +188,11 @@ TEST(scenario_backpressure_through_bounded_mailboxes)
 	hr_limits lim = {.queue_msgs = 50};
 	consumer c = {.n = 20000};
 	producer p = {.n = 20000};
-	hr_spawn_opts o = {.kind = &consumer_kind, .state = &c, .caps = &in,
-			   .ncaps = 1, .limits = &lim};
+	hr_spawn_opts o = {.kind = &consumer_kind,
+			   .state = &c,
+			   .caps = &in,
+			   .ncaps = 1,
+			   .limits = &lim};
 	hr_proc_info pi;
 	hr_pid pid;
 	hr_msg m;
@@ -235,8 +239,7 @@ static void node_msg(hr_ctx *cx, void *st, const hr_msg *m)
 {
 	(void)st;
 	if (m->kind == HR_MSG_DOWN)
-		hr_send(cx, 0, &m->reason.code, sizeof m->reason.code, NULL,
-			0);
+		hr_send(cx, 0, &m->reason.code, sizeof m->reason.code, NULL, 0);
 }
 
 static const hr_kind node_kind = {

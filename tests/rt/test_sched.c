@@ -280,8 +280,8 @@ static const hr_kind hi_kind = {
 
 static void storm_msg(hr_ctx *cx, void *st, const hr_msg *m)
 {
-	hr_spawn_opts o = {.kind = &hi_kind, .caps = (hr_handle[]){0},
-			   .ncaps = 1};
+	hr_spawn_opts o = {
+		.kind = &hi_kind, .caps = (hr_handle[]){0}, .ncaps = 1};
 	int i;
 
 	(void)st;

@@ -119,8 +119,8 @@ TEST_TIMEOUT(server_stops_on_sigterm_and_locks_its_dir, 60)
 	start(&a, (const char *[]){"--data-dir", dir, "--quiet", NULL});
 	ASSERT_MSG(read_until(&a, "press Ctrl-C"), "%s", a.buf);
 	/* a second server on the same directory is refused */
-	start(&b, (const char *[]){"--data-dir", dir, "--exit-after", "1",
-				   NULL});
+	start(&b,
+	      (const char *[]){"--data-dir", dir, "--exit-after", "1", NULL});
 	ASSERT_EQ(finish(&b), 1);
 	ASSERT_MSG(strstr(b.buf, "in use"), "%s", b.buf);
 	ASSERT_EQ(kill(a.pid, SIGTERM), 0);

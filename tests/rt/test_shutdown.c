@@ -58,9 +58,9 @@ TEST(shutdown_everyone_exits_and_every_monitor_hears)
 
 		c->terms = &terms;
 		c->mode = i % 3;
-		h[i] = spawn_kind(rt, c->mode ? &counted_resumable
-					      : &counted_native,
-				  c, NULL, 0);
+		h[i] = spawn_kind(
+			rt, c->mode ? &counted_resumable : &counted_native, c,
+			NULL, 0);
 		if (i % 6 == 0)
 			ASSERT_OK(hr_host_monitor(rt, h[i], mb, &ref));
 	}
@@ -169,8 +169,9 @@ TEST(shutdown_races_spawning_threads)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		ASSERT_EQ(pthread_create(&t[i], NULL, spawn_until_closed, &r[i]),
-			  0);
+		ASSERT_EQ(
+			pthread_create(&t[i], NULL, spawn_until_closed, &r[i]),
+			0);
 	sleep_ms(20);
 	ASSERT_OK(hr_rt_shutdown(rt));
 	for (i = 0; i < 2; i++)

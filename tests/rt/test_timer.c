@@ -34,11 +34,10 @@ static void timed_msg(hr_ctx *cx, void *st, const hr_msg *m)
 			     (unsigned long long)tid);
 	hr_send(cx, 0, out, n, NULL, 0);
 }
-static const hr_kind timed_kind = {.name = "timed",
-				   .on_message = timed_msg};
+static const hr_kind timed_kind = {.name = "timed", .on_message = timed_msg};
 
-static void cmd(hr_rt *rt, hr_handle p, uint32_t mb, const char *c,
-		int *rc, unsigned long long *id)
+static void cmd(hr_rt *rt, hr_handle p, uint32_t mb, const char *c, int *rc,
+		unsigned long long *id)
 {
 	char line[96];
 
@@ -155,8 +154,8 @@ TEST(timer_limit_per_process)
 	uint32_t mb;
 	hr_handle in = host_inbox(rt, &mb), p;
 	hr_limits lim = {.timers = 3};
-	hr_spawn_opts o = {.kind = &timed_kind, .caps = &in, .ncaps = 1,
-			   .limits = &lim};
+	hr_spawn_opts o = {
+		.kind = &timed_kind, .caps = &in, .ncaps = 1, .limits = &lim};
 	unsigned long long id;
 	int rc, i;
 
