@@ -2,12 +2,14 @@
 %% measured the same way, printed as "name value" lines.
 %% Run: erl -noshell +S N:N -pa DIR -run bench_rt main [quick] -s init stop
 -module(bench_rt).
--export([main/1]).
+-export([main/0, main/1]).
 
 now_ns() -> erlang:monotonic_time(nanosecond).
 
+main() -> main([]).
+
 main(Args) ->
-    Scale = case Args of ["quick" | _] -> 10; _ -> 1 end,
+    Scale = case Args of ["quick" | _] -> 10; _ -> 1 end, % or "full"
     Only = case Args of [_, O | _] -> O; _ -> "" end,
     Want = fun(Name) -> Only =:= "" orelse string:find(Only, Name) =/= nomatch end,
     case Want("spawn") of

@@ -230,6 +230,7 @@ void hr__grab_locked(hr_proc *p)
 
 	while ((i = p->ready) != HR_NONE32) {
 		hr_mbox *mb = &p->mbox[i];
+		hr_pbox *pb = &p->pbox[i];
 
 		p->ready = mb->next;
 		mb->ready = 0;
@@ -240,17 +241,17 @@ void hr__grab_locked(hr_proc *p)
 		}
 		if (!mb->head)
 			continue;
-		if (mb->ptail)
-			mb->ptail->next = mb->head;
+		if (pb->tail)
+			pb->tail->next = mb->head;
 		else
-			mb->phead = mb->head;
-		mb->ptail = mb->tail;
+			pb->head = mb->head;
+		pb->tail = mb->tail;
 		p->pcount += mb->nq;
 		mb->head = mb->tail = NULL;
 		mb->nq = 0;
-		if (!mb->pready) {
-			mb->pready = 1;
-			mb->pnext = p->pready;
+		if (!pb->ready) {
+			pb->ready = 1;
+			pb->next = p->pready;
 			p->pready = i;
 		}
 	}
@@ -261,15 +262,15 @@ void hr__grab_locked(hr_proc *p)
  * room as it frees up. */
 #define SYNC_EVERY 256
 
-static hr_node *pop_mb(hr_proc *p, hr_mbox *mb)
+static hr_node *pop_mb(hr_proc *p, hr_pbox *pb)
 {
-	hr_node *n = mb->phead;
+	hr_node *n = pb->head;
 
-	mb->phead = n->next;
-	if (!mb->phead)
-		mb->ptail = NULL;
+	pb->head = n->next;
+	if (!pb->head)
+		pb->tail = NULL;
 	else
-		__builtin_prefetch(mb->phead);
+		__builtin_prefetch(pb->head);
 	n->next = NULL;
 	p->pcount--;
 	p->consumed_b += n->len;
@@ -288,12 +289,12 @@ hr_node *hr__pop_any(hr_proc *p)
 	if (!p->pcount)
 		return NULL;
 	while ((i = p->pready) != HR_NONE32) {
-		hr_mbox *mb = &p->mbox[i];
+		hr_pbox *pb = &p->pbox[i];
 
-		if (mb->phead)
-			return pop_mb(p, mb);
-		p->pready = mb->pnext;
-		mb->pready = 0;
+		if (pb->head)
+			return pop_mb(p, pb);
+		p->pready = pb->next;
+		pb->ready = 0;
 	}
 	return NULL;
 }
@@ -317,8 +318,8 @@ hr_node *hr__pop_from(hr_proc *p, const uint32_t *mbs, uint32_t n)
 			uint32_t i = mbs[k];
 
 			if (i < p->nmbox && p->mbox[i].alive &&
-			    p->mbox[i].phead)
-				return pop_mb(p, &p->mbox[i]);
+			    p->pbox[i].head)
+				return pop_mb(p, &p->pbox[i]);
 		}
 		if (pass == 0)
 			hr__grab(p);
@@ -401,9 +402,11 @@ void hr__mailboxes_init(hr_proc *p)
 	hr_mbox *mb = &p->mbox0;
 
 	memset(mb, 0, sizeof *mb);
+	memset(&p->pbox0, 0, sizeof p->pbox0);
 	mb->alive = 1;
-	mb->next = mb->pnext = HR_NONE32;
+	mb->next = p->pbox0.next = HR_NONE32;
 	p->mbox = mb;
+	p->pbox = &p->pbox0;
 	p->nmbox = 1;
 	p->mb_live = 1;
 	p->mb_free = HR_NONE32;
@@ -419,16 +422,17 @@ hr_node *hr__mailboxes_take(hr_proc *p)
 
 	for (i = 0; i < p->nmbox; i++) {
 		hr_mbox *mb = &p->mbox[i];
+		hr_pbox *pb = &p->pbox[i];
 
-		if (mb->phead) {
-			*tail = mb->phead;
-			tail = &mb->ptail->next;
+		if (pb->head) {
+			*tail = pb->head;
+			tail = &pb->tail->next;
 		}
 		if (mb->head) {
 			*tail = mb->head;
 			tail = &mb->tail->next;
 		}
-		mb->head = mb->tail = mb->phead = mb->ptail = NULL;
+		mb->head = mb->tail = pb->head = pb->tail = NULL;
 		mb->nq = 0;
 	}
 	p->ready = p->pready = HR_NONE32;
@@ -443,26 +447,36 @@ int hr__mailbox_new(hr_proc *p, uint32_t *id)
 {
 	hr_rt *rt = p->rt;
 	hr_mbox *arr = NULL, *old = NULL, *mb;
-	uint32_t i;
+	hr_pbox *parr = NULL, *pold = NULL;
+	uint32_t i, ncap = (p->nmbox + 1) * 2;
 
 	if (p->mb_live >= p->lim.mailboxes)
 		return HB_ELIMIT;
-	/* Only the owner resizes the array, so it may read nmbox unlocked and
-	 * allocate before taking the lock. */
+	/* Only the owner resizes the arrays, so it may read nmbox and mb_free
+	 * unlocked and allocate before taking the lock. */
 	if (p->mb_free == HR_NONE32) {
-		arr = hr__alloc(rt, (size_t)(p->nmbox + 1) * 2 * sizeof *arr);
-		if (!arr)
+		arr = hr__alloc(rt, (size_t)ncap * sizeof *arr);
+		parr = hr__alloc(rt, (size_t)ncap * sizeof *parr);
+		if (!arr || !parr) {
+			hr__free(rt, arr);
+			hr__free(rt, parr);
 			return HB_ENOMEM;
+		}
+		memcpy(parr, p->pbox, p->nmbox * sizeof *parr);
+		for (i = p->nmbox; i < ncap; i++) {
+			memset(&parr[i], 0, sizeof parr[i]);
+			parr[i].next = HR_NONE32;
+		}
+		if (p->pbox != &p->pbox0)
+			pold = p->pbox;
+		p->pbox = parr;
 	}
 	hr__lock(&p->lock);
 	if (arr) {
-		uint32_t ncap = (p->nmbox + 1) * 2;
-
 		memcpy(arr, p->mbox, p->nmbox * sizeof *arr);
 		/* free list from low to high ids (it was empty) */
 		for (i = ncap; i-- > p->nmbox;) {
 			memset(&arr[i], 0, sizeof arr[i]);
-			arr[i].pnext = HR_NONE32;
 			arr[i].next = p->mb_free;
 			p->mb_free = i;
 		}
@@ -474,16 +488,17 @@ int hr__mailbox_new(hr_proc *p, uint32_t *id)
 	i = p->mb_free;
 	mb = &p->mbox[i];
 	p->mb_free = mb->next;
-	/* ready/pready list membership survives reuse (lists are lazy) */
-	mb->head = mb->tail = mb->phead = mb->ptail = NULL;
+	/* private ready-list membership survives reuse (that list is lazy) */
+	mb->head = mb->tail = NULL;
+	p->pbox[i].head = p->pbox[i].tail = NULL;
 	mb->nq = 0;
 	mb->alive = 1;
 	mb->wait_epoch = 0;
-	mb->next =
-		HR_NONE32; /* slots on the free list are off the ready list */
+	mb->next = HR_NONE32; /* slots on the free list are off the ready list */
 	p->mb_live++;
 	hr__unlock(&p->lock);
 	hr__free(rt, old);
+	hr__free(rt, pold);
 	*id = i;
 	return 0;
 }
@@ -500,7 +515,7 @@ int hr__mailbox_free(hr_proc *p, hr_sched *s, uint32_t id)
 	hr__lock(&p->lock);
 	mb = &p->mbox[id];
 	shared = mb->head;
-	priv = mb->phead;
+	priv = p->pbox[id].head;
 	for (n = shared; n; n = n->next) {
 		p->q_msgs--;
 		p->q_bytes -= n->len;
@@ -510,7 +525,8 @@ int hr__mailbox_free(hr_proc *p, hr_sched *s, uint32_t id)
 		p->q_msgs--;
 		p->q_bytes -= n->len;
 	}
-	mb->head = mb->tail = mb->phead = mb->ptail = NULL;
+	mb->head = mb->tail = NULL;
+	p->pbox[id].head = p->pbox[id].tail = NULL;
 	mb->nq = 0;
 	mb->alive = 0;
 	mb->gen++;

@@ -44,7 +44,8 @@ static int slot_alloc(hr_rt *rt, hr_proc **out)
 	}
 	if (!atomic_load_explicit(&rt->segs[idx >> HR_SEG_SHIFT],
 				  memory_order_relaxed)) {
-		seg = hr__alloc(rt, HR_SEG * sizeof *seg);
+		seg = hr__alloc_aligned(rt, HR_SEG * sizeof *seg,
+					&rt->seg_base[idx >> HR_SEG_SHIFT]);
 		if (!seg) {
 			pthread_mutex_unlock(&rt->slot_mtx);
 			return HB_ENOMEM;
@@ -407,6 +408,8 @@ void hr__exit_proc(hr_sched *s, hr_proc *p)
 	hr__lock(&p->lock);
 	if (p->mbox != &p->mbox0)
 		hr__free(rt, p->mbox);
+	if (p->pbox != &p->pbox0)
+		hr__free(rt, p->pbox);
 	hr__mailboxes_init(p);
 	hr__log_free(rt, p);
 	p->state = HR_PS_FREE;
@@ -637,6 +640,8 @@ void hr__host_deinit(hr_rt *rt)
 	p->nmslots = 0;
 	if (p->mbox != &p->mbox0)
 		hr__free(rt, p->mbox);
+	if (p->pbox != &p->pbox0)
+		hr__free(rt, p->pbox);
 	hr__mailboxes_init(p);
 	hr__log_free(rt, p);
 	rt->host = NULL;

@@ -179,6 +179,16 @@ void *hr__alloc(hr_rt *rt, size_t n)
 	return rt->cfg.alloc.fn(rt->cfg.alloc.ud, NULL, n ? n : 1);
 }
 
+void *hr__alloc_aligned(hr_rt *rt, size_t n, void **base)
+{
+	uint8_t *p = hr__alloc(rt, n + 63);
+
+	*base = p;
+	if (!p)
+		return NULL;
+	return p + ((64 - ((uintptr_t)p & 63)) & 63);
+}
+
 void *hr__realloc(hr_rt *rt, void *p, size_t n)
 {
 	return rt->cfg.alloc.fn(rt->cfg.alloc.ud, p, n ? n : 1);
@@ -363,9 +373,12 @@ int hr_rt_new(const hr_config *cfg, hr_rt **out)
 	rt->registry = HR_HANDLE_NONE;
 	rt->nsegs_max = (c.max_procs + HR_SEG - 1) / HR_SEG;
 	rt->segs = hr__alloc(rt, rt->nsegs_max * sizeof *rt->segs);
-	if (!rt->segs) {
+	rt->seg_base = hr__alloc(rt, rt->nsegs_max * sizeof *rt->seg_base);
+	if (rt->seg_base)
+		memset(rt->seg_base, 0, rt->nsegs_max * sizeof *rt->seg_base);
+	if (!rt->segs || !rt->seg_base) {
 		rc = HB_ENOMEM;
-		goto fail_sync;
+		goto fail_segs;
 	}
 	memset((void *)rt->segs, 0, rt->nsegs_max * sizeof *rt->segs);
 	rt->slot_free = HR_NONE32;
@@ -386,10 +399,10 @@ fail_host:
 fail_timers:
 	hr__timers_deinit(rt);
 fail_segs:
-	for (uint32_t i = 0; i < rt->nsegs_max; i++)
-		hr__free(rt, atomic_load(&rt->segs[i]));
+	for (uint32_t i = 0; rt->seg_base && i < rt->nsegs_max; i++)
+		hr__free(rt, rt->seg_base[i]);
+	hr__free(rt, rt->seg_base);
 	hr__free(rt, (void *)rt->segs);
-fail_sync:
 	rt_deinit_sync(rt);
 	c.alloc.fn(c.alloc.ud, rt, 0);
 	return rc;
@@ -480,7 +493,8 @@ void hr_rt_free(hr_rt *rt)
 		}
 	}
 	for (i = 0; i < rt->nsegs_max; i++)
-		hr__free(rt, atomic_load(&rt->segs[i]));
+		hr__free(rt, rt->seg_base[i]);
+	hr__free(rt, rt->seg_base);
 	hr__free(rt, (void *)rt->segs);
 	for (i = 0; i < rt->nservices; i++)
 		hr__free(rt, rt->services[i].name);

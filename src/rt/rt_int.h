@@ -173,21 +173,28 @@ typedef struct hr_ctab {
 } hr_ctab;
 
 /* ---- mailbox ----
- * head/tail: the shared queue, guarded by the owner's lock (senders push).
- * phead/ptail: the private queue, owner only; the owner moves the shared
- * queue here in one step under the lock and then pops without it. */
+ * Two halves on different cache lines, so that senders pushing on one core
+ * and the owner popping on another do not share a line per message.
+ * hr_mbox, the shared queue: guarded by the owner's lock (senders push);
+ * alive and gen are written only by the owner (under the lock), so the
+ * owner may read them without it. hr_pbox, the private queue: owner only;
+ * the owner moves the shared queue there in one step under the lock and
+ * then pops without it. */
 typedef struct hr_mbox {
 	hr_node *head, *tail;
-	hr_node *phead, *ptail;
 	uint32_t gen;
 	uint32_t next;	     /* ready list (shared) / free list (dead) */
-	uint32_t pnext;	     /* private ready list (owner) */
 	uint32_t wait_epoch; /* == owner's wait_epoch: in the wait set */
 	uint32_t nq;	     /* messages in the shared queue */
 	uint8_t alive;
-	uint8_t ready;	/* on the shared ready list */
-	uint8_t pready; /* on the private ready list */
+	uint8_t ready; /* on the shared ready list */
 } hr_mbox;
+
+typedef struct hr_pbox {
+	hr_node *head, *tail;
+	uint32_t next; /* private ready list */
+	uint8_t ready; /* on the private ready list */
+} hr_pbox;
 
 /* Link peer, in both processes' link arrays (each guarded by its lock). */
 typedef struct hr_peer {
@@ -254,7 +261,9 @@ struct hr_ctx {
 	uint32_t log_cap, log_head, log_n;
 	char name[HR_MAX_NAME];
 
-	/* owner */
+	/* owner (a new cache line: senders write the lock section) */
+	_Alignas(64) hr_pbox *pbox;
+	hr_pbox pbox0; /* inline storage while nmbox == 1 */
 	const hr_kind *kind;
 	void *ustate;
 	hr_sched *sched; /* scheduler running it now; NULL for the host */
@@ -327,31 +336,36 @@ typedef struct hr_cache {
  * this scheduler, run next, inheriting the remaining slice; others may
  * steal it only when it has been stuck behind one long slice. */
 struct hr_sched {
+	/* read-mostly */
 	hr_rt *rt;
 	unsigned id;
 	pthread_t thr;
 	bool started;
 
-	hr_lock rq_lock;
+	/* the run queue: pushers and thieves write it */
+	_Alignas(64) hr_lock rq_lock;
 	hr_proc *rq_head, *rq_tail;
 	atomic_uint rq_len;
-	_Atomic(hr_proc *) runnext;
-	_Atomic uint64_t switches;
-	uint32_t inherit_used;
 
-	pthread_mutex_t park_mtx;
-	pthread_cond_t park_cv;
-	bool wakeup; /* park_mtx */
+	/* written by the owner per wake-up / switch, polled by thieves */
+	_Alignas(64) _Atomic(hr_proc *) runnext;
+	_Atomic uint64_t switches;
 	atomic_int parked;
 	atomic_int spinning;
 
-	/* thief's view of the others' runnext (own thread only) */
-	uint64_t *obs_sw;
+	/* parking */
+	_Alignas(64) pthread_mutex_t park_mtx;
+	pthread_cond_t park_cv;
+	bool wakeup; /* park_mtx */
+
+	/* owner only */
+	_Alignas(64) uint32_t inherit_used;
+	uint64_t *obs_sw; /* thief's view of the others' runnext */
 	uint64_t *obs_t;
 	uint64_t rng;
-
 	hr_cache cache[HR_NCLS];
 	hr_proc *current;
+	void *base; /* what hr__alloc returned for the array (sched[0]) */
 };
 
 /* ---- the runtime ---- */
@@ -371,6 +385,7 @@ struct hr_rt {
 	/* slot store: segments of HR_SEG procs, published with release */
 	pthread_mutex_t slot_mtx;
 	_Atomic(hr_proc *) *segs;
+	void **seg_base; /* what hr__alloc returned for each (slot_mtx) */
 	uint32_t nsegs_max;
 	uint32_t slot_hw;	   /* slots ever used (slot_mtx) */
 	uint32_t slot_free;	   /* free list head (slot_mtx) */
@@ -427,6 +442,8 @@ struct hr_rt {
 
 /* ---- allocation (rt.c) ---- */
 void *hr__alloc(hr_rt *rt, size_t n);
+/* n bytes aligned to 64; OUT: *base, to pass to hr__free. */
+void *hr__alloc_aligned(hr_rt *rt, size_t n, void **base);
 void *hr__realloc(hr_rt *rt, void *p, size_t n);
 void hr__free(hr_rt *rt, void *p);
 char *hr__strdup(hr_rt *rt, const char *s, size_t max);

@@ -389,7 +389,7 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 					continue;
 				mb = &p->mbox[i];
 				mb->wait_epoch = p->wait_epoch;
-				if (mb->phead || mb->head)
+				if (p->pbox[i].head || mb->head)
 					ready = true;
 			}
 		}
@@ -660,12 +660,16 @@ int hr__sched_start(hr_rt *rt)
 	pthread_condattr_t ca;
 	sigset_t all, old;
 	unsigned i, n = rt->cfg.schedulers;
+	void *base;
 	int rc = 0;
 
-	rt->sched = hr__alloc(rt, n * sizeof *rt->sched);
-	if (!rt->sched)
+	rt->sched = hr__alloc_aligned(rt, n * sizeof *rt->sched, &base);
+	if (!rt->sched) {
+		hr__free(rt, base);
 		return HB_ENOMEM;
+	}
 	memset(rt->sched, 0, n * sizeof *rt->sched);
+	rt->sched[0].base = base;
 	rt->nsched = n;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -724,7 +728,8 @@ void hr__sched_free(hr_rt *rt)
 		pthread_mutex_destroy(&s->park_mtx);
 		pthread_cond_destroy(&s->park_cv);
 	}
-	hr__free(rt, rt->sched);
+	if (rt->sched)
+		hr__free(rt, rt->sched[0].base);
 	rt->sched = NULL;
 	rt->nsched = 0;
 }
