@@ -217,13 +217,14 @@ char *hr__strdup(hr_rt *rt, const char *s, size_t max)
 }
 
 /* Cached objects (HR_MSG_OBJ / HR_SIG_OBJ bytes): a free list per
- * scheduler and class; overflow goes to the runtime's depot in batches,
- * underflow refills from it, so producer/consumer pairs on different
- * threads recycle memory without the allocator. Free objects chain
- * through their first word. */
-#define CACHE_MAX   512
-#define CACHE_BATCH 256
-#define DEPOT_MAX   (1u << 16)
+ * scheduler and class. A cache that grows past 2 * MAG hands a magazine of
+ * MAG objects (one chain) to the runtime's depot; an empty cache takes a
+ * whole magazine back. Moving a chain is O(1): producer/consumer pairs on
+ * different threads recycle memory without the allocator and without
+ * walking the other core's objects. Free objects chain through their
+ * first word. The host (no cache) takes and gives single objects. */
+#define MAG 256
+#define DEPOT_MAGS 256
 
 static const size_t obj_size[HR_NCLS] = {HR_MSG_OBJ, HR_SIG_OBJ};
 
@@ -244,27 +245,25 @@ void *hr__obj_alloc(hr_rt *rt, hr_sched *s, int cls)
 
 	if (c && c->head)
 		return cache_pop(c);
-	if (atomic_load_explicit(&rt->ndepot[cls], memory_order_relaxed)) {
+	if (atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed)) {
 		pthread_mutex_lock(&rt->depot_mtx);
-		n = atomic_load_explicit(&rt->ndepot[cls],
-					 memory_order_relaxed);
-		if (!c && rt->depot[cls]) {
-			p = rt->depot[cls];
-			rt->depot[cls] = *(void **)p;
-			n--;
-		}
-		/* move up to a batch into the cache */
-		while (c && rt->depot[cls] && c->n < CACHE_BATCH) {
-			void *q = rt->depot[cls];
+		n = atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed);
+		if (n) {
+			hr_cache *m = &rt->mags[cls][n - 1];
 
-			rt->depot[cls] = *(void **)q;
-			n--;
-			*(void **)q = c->head;
-			c->head = q;
-			c->n++;
+			if (c) {
+				*c = *m;
+				m->n = 0;
+			} else {
+				p = cache_pop(m);
+			}
+			if (!m->n) {
+				m->head = NULL;
+				n--;
+			}
+			atomic_store_explicit(&rt->nmags[cls], n,
+					      memory_order_relaxed);
 		}
-		atomic_store_explicit(&rt->ndepot[cls], n,
-				      memory_order_relaxed);
 		pthread_mutex_unlock(&rt->depot_mtx);
 		if (p)
 			return p;
@@ -276,39 +275,49 @@ void *hr__obj_alloc(hr_rt *rt, hr_sched *s, int cls)
 
 void hr__obj_free(hr_rt *rt, hr_sched *s, void *p, int cls)
 {
-	hr_cache *c = s ? &s->cache[cls] : NULL;
+	hr_cache *c = s ? &s->cache[cls] : NULL, mag = {NULL, 0};
 	uint32_t n;
 
 	if (c) {
 		*(void **)p = c->head;
 		c->head = p;
-		if (++c->n < CACHE_MAX)
+		if (++c->n < 2 * MAG)
 			return;
-		p = NULL;
-	}
-	/* spill a batch (or the host's one object) to the depot */
-	pthread_mutex_lock(&rt->depot_mtx);
-	n = atomic_load_explicit(&rt->ndepot[cls], memory_order_relaxed);
-	if (p && n < DEPOT_MAX) {
-		*(void **)p = rt->depot[cls];
-		rt->depot[cls] = p;
-		n++;
-		p = NULL;
-	}
-	while (c && c->n > CACHE_MAX - CACHE_BATCH) {
-		void *q = cache_pop(c);
+		/* split off a magazine: the first MAG (just freed, hot here) */
+		mag.head = c->head;
+		mag.n = MAG;
+		{
+			void *q = c->head;
+			uint32_t i;
 
-		if (n < DEPOT_MAX) {
-			*(void **)q = rt->depot[cls];
-			rt->depot[cls] = q;
-			n++;
-		} else {
-			hr__free(rt, q);
+			for (i = 1; i < MAG; i++)
+				q = *(void **)q;
+			c->head = *(void **)q;
+			*(void **)q = NULL;
+			c->n -= MAG;
 		}
+		p = NULL;
 	}
-	atomic_store_explicit(&rt->ndepot[cls], n, memory_order_relaxed);
+	pthread_mutex_lock(&rt->depot_mtx);
+	n = atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed);
+	if (mag.head && n < DEPOT_MAGS) {
+		rt->mags[cls][n++] = mag;
+		mag.head = NULL;
+	} else if (p && n && rt->mags[cls][n - 1].n < MAG) {
+		/* the host tops up the last magazine */
+		*(void **)p = rt->mags[cls][n - 1].head;
+		rt->mags[cls][n - 1].head = p;
+		rt->mags[cls][n - 1].n++;
+		p = NULL;
+	} else if (p && n < DEPOT_MAGS) {
+		*(void **)p = NULL;
+		rt->mags[cls][n++] = (hr_cache){p, 1};
+		p = NULL;
+	}
+	atomic_store_explicit(&rt->nmags[cls], n, memory_order_relaxed);
 	pthread_mutex_unlock(&rt->depot_mtx);
 	hr__free(rt, p);
+	hr__cache_drain(rt, &mag); /* the depot was full */
 }
 
 void hr__cache_drain(hr_rt *rt, hr_cache *c)
@@ -339,6 +348,7 @@ int hr_rt_new(const hr_config *cfg, hr_rt **out)
 {
 	hr_config c;
 	hr_rt *rt;
+	uint32_t i;
 	int rc;
 
 	*out = NULL;
@@ -382,6 +392,13 @@ int hr_rt_new(const hr_config *cfg, hr_rt **out)
 	}
 	memset((void *)rt->segs, 0, rt->nsegs_max * sizeof *rt->segs);
 	rt->slot_free = HR_NONE32;
+	for (i = 0; i < HR_NCLS; i++) {
+		rt->mags[i] = hr__alloc(rt, DEPOT_MAGS * sizeof *rt->mags[i]);
+		if (!rt->mags[i]) {
+			rc = HB_ENOMEM;
+			goto fail_segs;
+		}
+	}
 	rc = hr__timers_init(rt);
 	if (rc)
 		goto fail_segs;
@@ -399,7 +416,9 @@ fail_host:
 fail_timers:
 	hr__timers_deinit(rt);
 fail_segs:
-	for (uint32_t i = 0; rt->seg_base && i < rt->nsegs_max; i++)
+	for (i = 0; i < HR_NCLS; i++)
+		hr__free(rt, rt->mags[i]);
+	for (i = 0; rt->seg_base && i < rt->nsegs_max; i++)
 		hr__free(rt, rt->seg_base[i]);
 	hr__free(rt, rt->seg_base);
 	hr__free(rt, (void *)rt->segs);
@@ -485,12 +504,11 @@ void hr_rt_free(hr_rt *rt)
 	hr__timers_deinit(rt);
 	hr__sched_free(rt);
 	for (i = 0; i < HR_NCLS; i++) {
-		while (rt->depot[i]) {
-			void *q = rt->depot[i];
+		uint32_t k, n = atomic_load(&rt->nmags[i]);
 
-			rt->depot[i] = *(void **)q;
-			hr__free(rt, q);
-		}
+		for (k = 0; k < n; k++)
+			hr__cache_drain(rt, &rt->mags[i][k]);
+		hr__free(rt, rt->mags[i]);
 	}
 	for (i = 0; i < rt->nsegs_max; i++)
 		hr__free(rt, rt->seg_base[i]);

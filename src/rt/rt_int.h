@@ -408,10 +408,11 @@ struct hr_rt {
 	atomic_uint armed;
 	_Atomic uint64_t wait_ids;
 
-	/* object depots, between scheduler caches (one per size class) */
+	/* object depots between scheduler caches, one per size class: a
+	 * stack of magazines (whole chains), moved in O(1) */
 	pthread_mutex_t depot_mtx;
-	void *depot[HR_NCLS];
-	atomic_uint ndepot[HR_NCLS]; /* written under depot_mtx */
+	hr_cache *mags[HR_NCLS];
+	atomic_uint nmags[HR_NCLS]; /* written under depot_mtx */
 
 	/* host */
 	pthread_mutex_t host_mtx;
