@@ -365,7 +365,8 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 			deadline = hr_now_ns() + p->sleep_ns;
 			p->sleep_ns = 0;
 			p->wait_any = 0;
-			p->wait_epoch++;
+			if (!++p->wait_epoch) /* no mailbox matches: 0 is */
+				p->wait_epoch = 1; /* never an epoch */
 			next = NEXT_PARKED;
 		} else if (!hr__has_msgs(p)) {
 			p->wait_any = 1;
@@ -374,6 +375,13 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 	} else if (r == HR_RUN_WAIT) {
 		bool ready = false;
 
+		if (!sl->wait_any && sl->wait_n &&
+		    (sl->wait_n > p->lim.mailboxes || !sl->wait_mailboxes)) {
+			/* a guest-controlled list longer than its mailboxes */
+			hr__unlock(&p->lock);
+			hr__set_exit(p, HR_EXIT_LIMIT, "wait list too long");
+			return NEXT_EXIT;
+		}
 		p->wait_epoch++;
 		if (!p->wait_epoch)
 			p->wait_epoch = 1;

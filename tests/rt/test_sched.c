@@ -310,3 +310,38 @@ TEST(sched_spawn_storm_spreads_and_finishes)
 		sleep_ms(1);
 	hr_rt_free(rt);
 }
+
+/* greedy: waits on a list longer than it may have mailboxes */
+static hr_run greedy_run(hr_ctx *cx, void *st, hr_slice *sl)
+{
+	static const uint32_t list[8] = {0};
+
+	(void)cx;
+	(void)st;
+	sl->used = 1;
+	sl->wait_mailboxes = list;
+	sl->wait_n = 8;
+	return HR_RUN_WAIT;
+}
+static const hr_kind greedy_kind = {.name = "greedy", .run = greedy_run};
+
+TEST(sched_wait_list_is_bounded)
+{
+	hr_rt *rt = rt_start(1);
+	uint32_t mb;
+	hr_limits lim = {.mailboxes = 4};
+	uint64_t ref = 0;
+	hr_spawn_opts o = {.kind = &greedy_kind, .limits = &lim,
+			   .monitor = &ref};
+	hr_handle h;
+	hr_msg m;
+
+	host_inbox(rt, &mb);
+	o.monitor_mailbox = mb;
+	ASSERT_OK(hr_host_spawn(rt, &o, &h));
+	await_down(rt, mb, ref, &m);
+	ASSERT_EQ(m.reason.code, HR_EXIT_LIMIT);
+	ASSERT_STREQ(m.reason.text, "wait list too long");
+	hr_host_msg_free(rt, &m);
+	hr_rt_free(rt);
+}
