@@ -405,6 +405,7 @@ struct hr_rt {
 	hr_timer **heap;
 	uint32_t nheap, heap_cap;
 	_Atomic uint64_t next_deadline; /* UINT64_MAX: none */
+	atomic_bool firing;		/* one firer at a time: in order */
 	atomic_uint armed;
 	_Atomic uint64_t wait_ids;
 

@@ -1,7 +1,8 @@
 /* timer.c — one binary heap of timers for the whole runtime: wait
  * timeouts of parked processes, sleeps, and send-after deliveries.
- * Schedulers fire due timers between slices and sleep until the next
- * deadline when idle. All heap state is under rt->timer_mtx; firing acts
+ * Schedulers fire due timers between slices (one at a time, so timers
+ * are acted on in deadline order) and sleep until the next deadline when
+ * idle. All heap state is under rt->timer_mtx; firing acts
  * on expired timers after releasing it (so timer_mtx is never held while
  * a process lock is taken: the order is process lock -> timer_mtx). */
 #include <string.h>
@@ -336,6 +337,10 @@ unsigned hr__timers_fire(hr_rt *rt, hr_sched *s)
 	uint64_t now = hr_now_ns();
 	unsigned n = 0;
 
+	/* One scheduler fires at a time, so timers are acted on in deadline
+	 * order (two firers could deliver their batches interleaved). */
+	if (atomic_exchange(&rt->firing, true))
+		return 0;
 	pthread_mutex_lock(&rt->timer_mtx);
 	while (rt->nheap && rt->heap[0]->deadline <= now) {
 		t = rt->heap[0];
@@ -380,5 +385,6 @@ unsigned hr__timers_fire(hr_rt *rt, hr_sched *s)
 		}
 		hr__free(rt, t);
 	}
+	atomic_store(&rt->firing, false);
 	return n;
 }
