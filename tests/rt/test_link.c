@@ -146,7 +146,8 @@ TEST(link_chain_takes_everyone_down)
 		ASSERT_STREQ(m.reason.text, "first");
 		hr_host_msg_free(rt, &m);
 	}
-	ASSERT_EQ(hr_rt_nprocs(rt), 0);
+	while (hr_rt_nprocs(rt) != 0) /* DOWNs go out before slots free */
+		sleep_ms(1);
 	hr_rt_free(rt);
 }
 

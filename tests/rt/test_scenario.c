@@ -286,7 +286,8 @@ TEST(scenario_crowd_of_monitors_partly_killed)
 		downs++;
 		hr_host_msg_free(rt, &m);
 	}
-	ASSERT_EQ(hr_rt_nprocs(rt), N - N / 10);
+	while (hr_rt_nprocs(rt) != N - N / 10) /* slots free after DOWNs */
+		sleep_ms(1);
 	free(h);
 	hr_rt_free(rt);
 }
