@@ -13,4 +13,39 @@
 #define HL_DEFAULT_ASSET_BYTES (256u << 20) /* loaded assets kept cached */
 #define HL_MAX_ASSET_TYPE 64		    /* bytes in an asset type name */
 
+/* ---- rt: process runtime (hearth/rt.h). HR_MAX_* are the host-wide
+ * ceilings a runtime config may not exceed; HR_DEF_* the per-process
+ * defaults of hr_config_init. Every count a process controls is capped. */
+#define HR_MAX_PROCS (1u << 22)		 /* processes alive at once */
+#define HR_MAX_SCHEDULERS 256		 /* scheduler threads */
+#define HR_MAX_MSG_BYTES (64u << 20)	 /* payload of one message */
+#define HR_MAX_MSG_CAPS 1024		 /* capabilities in one message */
+#define HR_MAX_MAILBOXES 65536		 /* mailboxes of one process */
+#define HR_MAX_HANDLES (1u << 24)	 /* capability table entries */
+#define HR_MAX_QUEUE_MSGS (1u << 24)	 /* messages queued to a process */
+#define HR_MAX_QUEUE_BYTES (1u << 30)	 /* bytes queued to a process */
+#define HR_MAX_MONITORS (1u << 20)	 /* monitors one process holds */
+#define HR_MAX_LINKS (1u << 16)		 /* links of one process */
+#define HR_MAX_TIMERS (1u << 20)	 /* pending timers of one process */
+#define HR_MAX_LOG_LINES 4096		 /* log ring entries per process */
+#define HR_MAX_LOG_TEXT 512		 /* bytes kept of one log line */
+#define HR_MAX_NAME 64			 /* process name, NUL included */
+#define HR_MAX_REASON_TEXT 256		 /* exit reason text kept */
+#define HR_MAX_SIGNAL_TEXT 64		 /* reason text in DOWN/EXIT messages */
+#define HR_MAX_SERVICE_NAME 128		 /* registry entry name */
+#define HR_MAX_REGISTRY_ENTRIES 65536	 /* entries of one registry */
+
+#define HR_DEF_MSG_BYTES (1u << 20)
+#define HR_DEF_MSG_CAPS 64
+#define HR_DEF_MAILBOXES 1024
+#define HR_DEF_HANDLES 65536
+#define HR_DEF_QUEUE_MSGS 100000
+#define HR_DEF_QUEUE_BYTES (64u << 20)
+#define HR_DEF_MONITORS 65536
+#define HR_DEF_LINKS 4096
+#define HR_DEF_TIMERS 4096
+#define HR_DEF_LOG_LINES 64
+#define HR_DEF_MAX_PROCS (1u << 20)
+#define HR_DEF_BUDGET 2000		 /* reductions per slice */
+
 #endif
