@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hearth/limits.h"
 #include "hearth/wasm.h"
@@ -394,6 +395,9 @@ int hw__interp_run(hw_exec *x);
 
 /* The interpreter's handler addresses, indexed by internal opcode. */
 const void *const *hw__interp_handlers(void);
+
+/* wasm_dump.c: print function fi's internal form (debugging). */
+int hw__dump_func(const hw_module *m, uint32_t fi, FILE *out);
 
 /* wasm_runtime.c helpers used by the interpreter. */
 int hw__stack_grow(hw_exec *x, size_t need_slots);

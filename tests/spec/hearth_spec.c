@@ -2,9 +2,10 @@
  * of wast2json output (../shared/wasm-testsuite/json) against the hw_
  * engine and prints per-file counts and a closing total.
  *
- *   hearth-spec [-q] [-v] [-s SLICE] [-x PREFIX]... DIR|FILE.json...
+ *   hearth-spec [-q] [-v] [-n] [-s SLICE] [-x PREFIX]... DIR|FILE.json...
  *
- * -q: print only files with failures; -v: print every command; -s SLICE:
+ * -q: print only files with failures; -v: print every command; -n: compile
+ * modules without fuel metering; -s SLICE:
  * run every call with SLICE fuel at a time, resuming after each
  * HW_OUT_OF_FUEL (exercises suspension on the whole suite); -x PREFIX:
  * skip files whose name starts with PREFIX. Text-format modules are
@@ -28,7 +29,7 @@
 #define CALL_FUEL 50000000000LL /* a runaway test fails instead of hanging */
 
 typedef struct opts {
-	bool quiet, verbose;
+	bool quiet, verbose, no_fuel;
 	int64_t slice;
 	const char **exclude;
 	size_t nexclude;
@@ -234,6 +235,7 @@ static int add_binding(binding **arr, size_t *n, const char *name, size_t len,
 static int load_module(file *f, const char *filename, hw_module **m,
 		       hw_error *err)
 {
+	hw_module_opts mo = {.no_fuel = f->o->no_fuel};
 	char path[4096];
 	uint8_t *bytes;
 	size_t len = 0;
@@ -246,7 +248,7 @@ static int load_module(file *f, const char *filename, hw_module **m,
 			 filename);
 		return HB_EIO;
 	}
-	rc = hw_module_new(bytes, len, NULL, m, err);
+	rc = hw_module_new(bytes, len, &mo, m, err);
 	free(bytes);
 	return rc;
 }
@@ -931,7 +933,7 @@ static int collect(const char *arg, char ***files, size_t *n)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: hearth-spec [-q] [-v] [-s SLICE] [-x PREFIX]... "
+	fprintf(stderr, "usage: hearth-spec [-q] [-v] [-n] [-s SLICE] [-x PREFIX]... "
 			"DIR|FILE.json...\n");
 	exit(2);
 }
@@ -950,6 +952,8 @@ int main(int argc, char **argv)
 			o.quiet = true;
 		} else if (!strcmp(argv[i], "-v")) {
 			o.verbose = true;
+		} else if (!strcmp(argv[i], "-n")) {
+			o.no_fuel = true;
 		} else if (!strcmp(argv[i], "-s") && i + 1 < argc) {
 			o.slice = atoll(argv[++i]);
 			if (o.slice <= 0)
