@@ -28,6 +28,7 @@
 #define HW_MAX_NESTING 10000u            /* block/loop/if depth in a body */
 #define HW_MAX_BR_TABLE 1000000u         /* br_table targets */
 #define HW_MAX_FRAME_SLOTS (1u << 20)   /* one function's frame, 8-byte slots */
+#define HW_MAX_CODE_RATIO 32u            /* compiled words per input byte */
 
 /* ---- wasm: instance defaults (hw_instance_opts may lower or raise) ---- */
 #define HW_MAX_PAGES 65536u              /* 4 GiB: the wasm32 maximum */

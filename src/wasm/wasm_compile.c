@@ -63,6 +63,7 @@ typedef struct cc {
 	bool metered;
 	uint32_t *code;
 	size_t len, cap;
+	size_t max_words; /* HW_MAX_CODE_RATIO words per input byte */
 	int rc; /* sticky failure (HB_ENOMEM, HB_ELIMIT) */
 
 	/* the function being compiled */
@@ -101,6 +102,10 @@ static bool reserve(cc *c, size_t n)
 {
 	if (c->rc)
 		return false;
+	if (c->len + n > c->max_words) {
+		c->rc = HB_ELIMIT;
+		return false;
+	}
 	if (c->len + n > c->cap) {
 		size_t cap = c->cap ? c->cap : 1024;
 		uint32_t *p;
@@ -1410,6 +1415,9 @@ int hw__compile(hw_module *m, hw_error *err)
 	c.err = err;
 	c.h = hw__interp_handlers();
 	c.metered = m->metered;
+	c.max_words = (size_t)HW_MAX_CODE_RATIO * m->len + (1u << 16);
+	if (c.max_words > UINT32_MAX)
+		c.max_words = UINT32_MAX;
 	for (uint32_t i = m->nfunc_imports; i < m->nfuncs && !rc; i++)
 		rc = compile_func(&c, i);
 	if (!rc && c.rc)

@@ -63,6 +63,14 @@ static inline uint64_t rd64(const uint32_t *p)
 		x->nframes = (uint32_t)(fr - frames);                         \
 		x->fuel = fuel;                                               \
 	} while (0)
+/* Bulk operations charge 1 fuel per 64 bytes (8 table slots) after
+ * doing the work, in metered modules, so a loop of big fills cannot run
+ * for long on little fuel. */
+#define BULK_FUEL(units)                                                      \
+	do {                                                                  \
+		if (inst->mod->metered)                                       \
+			FUEL(units);                                          \
+	} while (0)
 #define GROW_FRAMES()                                                         \
 	do {                                                                  \
 		size_t k_ = (size_t)(fr - frames);                            \
@@ -302,11 +310,15 @@ L_ENTER:
 	ENTER_BODY();
 	ADV(3);
 	NEXT();
-L_ENTER_F:
+L_ENTER_F : {
+	/* 1, plus 1 per 16 locals zeroed: big frames cost their memset */
+	uint32_t w_ = 1 + (A(1) >> 4);
+
 	ENTER_BODY();
 	ADV(3);
-	FUEL(1);
+	FUEL(w_);
 	NEXT();
+}
 L_BR:
 	ip += (int32_t)A(0);
 	NEXT();
@@ -548,6 +560,7 @@ L_TABLE_FILL : {
 	for (uint64_t k = 0; k < n; k++)
 		t->elems[i + k] = v;
 	ADV(4);
+	BULK_FUEL(n >> 3);
 	NEXT();
 }
 L_TABLE_COPY : {
@@ -559,16 +572,19 @@ L_TABLE_COPY : {
 	if (n)
 		memmove(dt->elems + d, st->elems + s, n * sizeof(void *));
 	ADV(5);
+	BULK_FUEL(n >> 3);
 	NEXT();
 }
 L_TABLE_INIT : {
-	int t = hw__table_init(inst, A(0), A(1), S(2).u32, S(3).u32, S(4).u32);
+	uint32_t n = S(4).u32;
+	int t = hw__table_init(inst, A(0), A(1), S(2).u32, S(3).u32, n);
 
 	if (HW_UNLIKELY(t)) {
 		trap = (hw_trap_code)t;
 		goto do_trap;
 	}
 	ADV(5);
+	BULK_FUEL(n >> 3);
 	NEXT();
 }
 L_ELEM_DROP:
@@ -594,6 +610,7 @@ L_MEMORY_FILL : {
 	if (n)
 		memset(mem + d, (int)(S(1).u32 & 0xFF), n);
 	ADV(3);
+	BULK_FUEL(n >> 6);
 	NEXT();
 }
 L_MEMORY_COPY : {
@@ -604,16 +621,19 @@ L_MEMORY_COPY : {
 	if (n)
 		memmove(mem + d, mem + s, n);
 	ADV(3);
+	BULK_FUEL(n >> 6);
 	NEXT();
 }
 L_MEMORY_INIT : {
-	int t = hw__memory_init(inst, A(0), S(1).u32, S(2).u32, S(3).u32);
+	uint32_t n = S(3).u32;
+	int t = hw__memory_init(inst, A(0), S(1).u32, S(2).u32, n);
 
 	if (HW_UNLIKELY(t)) {
 		trap = (hw_trap_code)t;
 		goto do_trap;
 	}
 	ADV(4);
+	BULK_FUEL(n >> 6);
 	NEXT();
 }
 L_DATA_DROP:
