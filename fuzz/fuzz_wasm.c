@@ -14,7 +14,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum {
-	MAX_PAGES = 256,      /* 16 MiB per memory */
+	MAX_PAGES = 256, /* 16 MiB per memory */
 	MAX_TABLE = 100000,
 	MAX_CALLS = 16,
 	FUEL = 200000,
@@ -58,22 +58,25 @@ static int make_import(const hw_extern_info *in, hw_extern *out,
 			       : 0;
 	}
 	case HW_EXTERN_MEMORY: {
-		uint32_t max = in->has_max && in->max < MAX_PAGES ? in->max : MAX_PAGES;
+		uint32_t max = in->has_max && in->max < MAX_PAGES ? in->max
+								  : MAX_PAGES;
 
 		if (in->min > max)
 			return -1;
-		return hw_memory_new(in->min, max, true, &out->u.memory) ? -1 : 0;
+		return hw_memory_new(in->min, max, true, &out->u.memory) ? -1
+									 : 0;
 	}
 	case HW_EXTERN_TABLE:
 		if (in->min > MAX_TABLE)
 			return -1;
-		return hw_table_new(in->type, in->min, in->max, in->has_max, zero,
-				    &out->u.table)
+		return hw_table_new(in->type, in->min, in->max, in->has_max,
+				    zero, &out->u.table)
 			       ? -1
 			       : 0;
 	default:
-		return hw_global_new(in->type, in->mut, zero, &out->u.global) ? -1
-									     : 0;
+		return hw_global_new(in->type, in->mut, zero, &out->u.global)
+			       ? -1
+			       : 0;
 	}
 }
 
@@ -82,10 +85,18 @@ static void free_import(hw_extern *e)
 	if (!e->u.any)
 		return;
 	switch (e->kind) {
-	case HW_EXTERN_FUNC: hw_func_free(e->u.func); break;
-	case HW_EXTERN_MEMORY: hw_memory_free(e->u.memory); break;
-	case HW_EXTERN_TABLE: hw_table_free(e->u.table); break;
-	default: hw_global_free(e->u.global); break;
+	case HW_EXTERN_FUNC:
+		hw_func_free(e->u.func);
+		break;
+	case HW_EXTERN_MEMORY:
+		hw_memory_free(e->u.memory);
+		break;
+	case HW_EXTERN_TABLE:
+		hw_table_free(e->u.table);
+		break;
+	default:
+		hw_global_free(e->u.global);
+		break;
 	}
 }
 
@@ -98,7 +109,8 @@ static void finish(hw_instance *inst, int rc, hw_val *res, uint32_t nres,
 
 	for (int i = 0; i < RESUMES; i++) {
 		if (rc == HW_OUT_OF_FUEL) {
-			hw_instance_set_fuel(inst, FUEL / 4 + (size ? data[i % size] : 0));
+			hw_instance_set_fuel(
+				inst, FUEL / 4 + (size ? data[i % size] : 0));
 			rc = hw_instance_resume(inst, NULL, 0, res, nres);
 		} else if (rc == HW_SUSPENDED) {
 			/* the suspended host function's result count is not
@@ -166,13 +178,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hw_extern e;
 		hw_val args[1000], res[1000];
 
-		if (hw_module_export(m, i, &info) || info.kind != HW_EXTERN_FUNC)
+		if (hw_module_export(m, i, &info) ||
+		    info.kind != HW_EXTERN_FUNC)
 			continue;
 		if (hw_instance_export_n(inst, info.name, info.name_len, &e))
 			abort();
 		memset(args, 0, sizeof args);
 		for (uint32_t k = 0; k < info.nparams && size; k++)
-			args[k].i64 = (uint64_t)data[(k * 7 + i) % size] * 0x01010101u;
+			args[k].i64 = (uint64_t)data[(k * 7 + i) % size] *
+				      0x01010101u;
 		ncalls++;
 		hw_instance_set_fuel(inst, FUEL);
 		rc = hw_instance_call(inst, e.u.func, args, info.nparams, res,

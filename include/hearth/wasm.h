@@ -31,9 +31,9 @@ typedef enum hw_externkind {
 	HW_EXTERN_GLOBAL = 3
 } hw_externkind;
 
-typedef struct hw_module hw_module;     /* compiled, immutable, shareable */
+typedef struct hw_module hw_module;	/* compiled, immutable, shareable */
 typedef struct hw_instance hw_instance; /* one instantiation + its thread */
-typedef struct hw_func hw_func;         /* a function: Wasm or host */
+typedef struct hw_func hw_func;		/* a function: Wasm or host */
 typedef struct hw_table hw_table;
 typedef struct hw_memory hw_memory;
 typedef struct hw_global hw_global;
@@ -68,14 +68,14 @@ typedef struct hw_extern {
 /* Detail of a failed decode, validation, link or instantiation. The caller
  * owns the storage; every hw_* function taking one may be given NULL. */
 typedef struct hw_error {
-	int code;        /* HB_EMALFORMED, HB_EINVALID, HB_EUNLINKABLE,
-			    HB_ETRAP, HB_ELIMIT, HB_ENOSYS, HB_ENOMEM, ... */
-	int section;     /* binary section id (0 custom .. 12 data count), or
-			    -1 when the failure is not tied to a section */
-	size_t offset;   /* byte offset in the module binary (decode and
-			    validation errors), else 0 */
-	char reason[128]; /* short reason, spec wording where the spec has
-			     one: "type mismatch", "unknown import", ... */
+	int code;	   /* HB_EMALFORMED, HB_EINVALID, HB_EUNLINKABLE,
+			      HB_ETRAP, HB_ELIMIT, HB_ENOSYS, HB_ENOMEM, ... */
+	int section;	   /* binary section id (0 custom .. 12 data count), or
+			      -1 when the failure is not tied to a section */
+	size_t offset;	   /* byte offset in the module binary (decode and
+			      validation errors), else 0 */
+	char reason[128];  /* short reason, spec wording where the spec has
+			      one: "type mismatch", "unknown import", ... */
 	char message[256]; /* the whole story: "code section, offset 0x1f
 			      (function 3): type mismatch: ..." */
 } hw_error;
@@ -125,8 +125,8 @@ typedef struct hw_extern_info {
 	const uint8_t *params, *results; /* hw_valtype codes */
 	/* TABLE (elem type), GLOBAL (value type): */
 	hw_valtype type;
-	bool mut;                /* GLOBAL */
-	uint32_t min, max;       /* TABLE, MEMORY: limits (pages/elements) */
+	bool mut;	   /* GLOBAL */
+	uint32_t min, max; /* TABLE, MEMORY: limits (pages/elements) */
 	bool has_max;
 } hw_extern_info;
 
@@ -149,10 +149,10 @@ typedef struct hw_instance_opts {
 	uint32_t max_stack_slots;  /* value stack, 8-byte slots
 				      (HW_DEFAULT_STACK_SLOTS) */
 	uint32_t max_call_depth;   /* Wasm frames (HW_DEFAULT_CALL_DEPTH) */
-	bool fuel_traps;           /* running out of fuel traps
+	bool fuel_traps;	   /* running out of fuel traps
 				      (HW_TRAP_OUT_OF_FUEL) instead of
 				      suspending with HW_OUT_OF_FUEL */
-	void *user;                /* for hw_instance_user() */
+	void *user;		   /* for hw_instance_user() */
 } hw_instance_opts;
 
 /* Instantiate m. imports[i] binds the module's import i (module order; see
@@ -203,8 +203,8 @@ hw_memory *hw_instance_memory(const hw_instance *inst);
 /* What a call, start or resume returned (>= 0; API misuse returns a
  * negative HB_E* instead). */
 typedef enum hw_status {
-	HW_DONE = 0,        /* finished; results written */
-	HW_TRAPPED = 1,     /* trapped; see hw_instance_trap(). The execution
+	HW_DONE = 0,	    /* finished; results written */
+	HW_TRAPPED = 1,	    /* trapped; see hw_instance_trap(). The execution
 			       is over; the instance stays usable. */
 	HW_OUT_OF_FUEL = 2, /* fuel went below zero at a back-edge or call;
 			       add fuel and hw_instance_resume() */
@@ -215,20 +215,20 @@ typedef enum hw_status {
 /* Why an execution trapped. */
 typedef enum hw_trap_code {
 	HW_TRAP_NONE = 0,
-	HW_TRAP_UNREACHABLE,      /* "unreachable" */
-	HW_TRAP_MEMORY_OOB,       /* "out of bounds memory access" */
-	HW_TRAP_TABLE_OOB,        /* "out of bounds table access" */
-	HW_TRAP_UNDEFINED_ELEM,   /* "undefined element" */
-	HW_TRAP_UNINIT_ELEM,      /* "uninitialized element" */
-	HW_TRAP_INDIRECT_TYPE,    /* "indirect call type mismatch" */
-	HW_TRAP_DIV_ZERO,         /* "integer divide by zero" */
-	HW_TRAP_INT_OVERFLOW,     /* "integer overflow" */
-	HW_TRAP_INVALID_CONV,     /* "invalid conversion to integer" */
-	HW_TRAP_STACK_EXHAUSTED,  /* "call stack exhausted" */
-	HW_TRAP_OUT_OF_FUEL,      /* "out of fuel" (opts.fuel_traps) */
-	HW_TRAP_HOST,             /* a host function trapped (its message) */
-	HW_TRAP_ABORTED,          /* "aborted" (hw_instance_abort) */
-	HW_TRAP_NOMEM             /* "out of memory" growing the stack */
+	HW_TRAP_UNREACHABLE,	 /* "unreachable" */
+	HW_TRAP_MEMORY_OOB,	 /* "out of bounds memory access" */
+	HW_TRAP_TABLE_OOB,	 /* "out of bounds table access" */
+	HW_TRAP_UNDEFINED_ELEM,	 /* "undefined element" */
+	HW_TRAP_UNINIT_ELEM,	 /* "uninitialized element" */
+	HW_TRAP_INDIRECT_TYPE,	 /* "indirect call type mismatch" */
+	HW_TRAP_DIV_ZERO,	 /* "integer divide by zero" */
+	HW_TRAP_INT_OVERFLOW,	 /* "integer overflow" */
+	HW_TRAP_INVALID_CONV,	 /* "invalid conversion to integer" */
+	HW_TRAP_STACK_EXHAUSTED, /* "call stack exhausted" */
+	HW_TRAP_OUT_OF_FUEL,	 /* "out of fuel" (opts.fuel_traps) */
+	HW_TRAP_HOST,		 /* a host function trapped (its message) */
+	HW_TRAP_ABORTED,	 /* "aborted" (hw_instance_abort) */
+	HW_TRAP_NOMEM		 /* "out of memory" growing the stack */
 } hw_trap_code;
 
 /* Call f (a function exported by any instance, or a host function) on
@@ -282,10 +282,10 @@ const char *hw_trap_string(hw_trap_code code);
 
 /* What a host function returns. */
 enum {
-	HW_HOST_OK = 0,      /* results written */
-	HW_HOST_TRAP = 1,    /* trap (message from hw_hostcall_trap) */
-	HW_HOST_SUSPEND = 2  /* stop the execution with HW_SUSPENDED; the
-				embedder resumes it later with the results */
+	HW_HOST_OK = 0,	    /* results written */
+	HW_HOST_TRAP = 1,   /* trap (message from hw_hostcall_trap) */
+	HW_HOST_SUSPEND = 2 /* stop the execution with HW_SUSPENDED; the
+			       embedder resumes it later with the results */
 };
 
 /* A host function. args: its parameters; results: room for its results.

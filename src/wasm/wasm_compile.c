@@ -41,13 +41,13 @@ typedef struct cblk {
 	uint8_t kind;
 	bool unreachable;
 	uint32_t height; /* entries below the block's params */
-	uint32_t base;   /* home slot of the first param/result */
+	uint32_t base;	 /* home slot of the first param/result */
 	uint32_t np, nr;
 	const uint8_t *params, *results;
 	uint8_t single;
 	size_t loop_pos;      /* B_LOOP: its first instruction */
 	uint32_t loop_icount; /* B_LOOP: instruction count there */
-	uint32_t fix;         /* forward branches to the end */
+	uint32_t fix;	      /* forward branches to the end */
 	uint32_t else_fix;    /* B_IF: the jump to else/end */
 } cblk;
 
@@ -64,7 +64,7 @@ typedef struct cc {
 	uint32_t *code;
 	size_t len, cap;
 	size_t max_words; /* HW_MAX_CODE_RATIO words per input byte */
-	int rc; /* sticky failure (HB_ENOMEM, HB_ELIMIT) */
+	int rc;		  /* sticky failure (HB_ENOMEM, HB_ELIMIT) */
 
 	/* the function being compiled */
 	uint32_t fi;
@@ -82,10 +82,10 @@ typedef struct cc {
 	uint32_t nfix, capfix;
 	uint32_t icount;
 	size_t last_start;
-	int last_op;     /* -1 after a label */
-	bool dst_ok;     /* the last instruction only wrote slot code[dst_pos] */
+	int last_op; /* -1 after a label */
+	bool dst_ok; /* the last instruction only wrote slot code[dst_pos] */
 	size_t dst_pos;
-	uint32_t dead;   /* blocks opened inside unreachable code */
+	uint32_t dead; /* blocks opened inside unreachable code */
 	size_t enter_pos;
 
 	/* the module */
@@ -296,7 +296,8 @@ static void patch_list(cc *c, uint32_t list, size_t target)
 	if (c->rc)
 		return;
 	for (uint32_t i = list; i != NOFIX; i = c->fix[i].next)
-		c->code[c->fix[i].pos] = (uint32_t)(int32_t)(target - c->fix[i].start);
+		c->code[c->fix[i].pos] =
+			(uint32_t)(int32_t)(target - c->fix[i].start);
 }
 
 /* Fill the branch word at tpos (of the instruction at start) for a branch
@@ -407,7 +408,7 @@ enum {
 #define CMP_ENUM(X, n) CMP_##n,
 	HW_CMPS(CMP_ENUM, _)
 #undef CMP_ENUM
-	CMP__COUNT
+		CMP__COUNT
 };
 
 /* The compare an internal op performs. OUT: *form: 0 i32 slot-slot,
@@ -415,11 +416,19 @@ enum {
 static int cmp_of(int iop, int *form)
 {
 	switch (iop) {
-#define CMP_CASE(X, n)                                                        \
-	case HW_I_I32_##n: *form = 0; return CMP_##n;                         \
-	case HW_I_I32_##n##_I: *form = 1; return CMP_##n;                     \
-	case HW_I_I64_##n: *form = 2; return CMP_##n;                         \
-	case HW_I_I64_##n##_I: *form = 3; return CMP_##n;
+#define CMP_CASE(X, n)                                                         \
+	case HW_I_I32_##n:                                                     \
+		*form = 0;                                                     \
+		return CMP_##n;                                                \
+	case HW_I_I32_##n##_I:                                                 \
+		*form = 1;                                                     \
+		return CMP_##n;                                                \
+	case HW_I_I64_##n:                                                     \
+		*form = 2;                                                     \
+		return CMP_##n;                                                \
+	case HW_I_I64_##n##_I:                                                 \
+		*form = 3;                                                     \
+		return CMP_##n;
 		HW_CMPS(CMP_CASE, _)
 #undef CMP_CASE
 	}
@@ -427,10 +436,10 @@ static int cmp_of(int iop, int *form)
 }
 
 static const int16_t br_cmp[CMP__COUNT][4][2] = {
-#define BR_ROW(X, n)                                                          \
-	[CMP_##n] = {{HW_I_BR_I32_##n, HW_I_BR_I32_##n##_F},                  \
-		     {HW_I_BR_I32_##n##_I, HW_I_BR_I32_##n##_I_F},            \
-		     {HW_I_BR_I64_##n, HW_I_BR_I64_##n##_F},                  \
+#define BR_ROW(X, n)                                                           \
+	[CMP_##n] = {{HW_I_BR_I32_##n, HW_I_BR_I32_##n##_F},                   \
+		     {HW_I_BR_I32_##n##_I, HW_I_BR_I32_##n##_I_F},             \
+		     {HW_I_BR_I64_##n, HW_I_BR_I64_##n##_F},                   \
 		     {HW_I_BR_I64_##n##_I, HW_I_BR_I64_##n##_I_F}},
 	HW_CMPS(BR_ROW, _)
 #undef BR_ROW
@@ -439,16 +448,26 @@ static const int16_t br_cmp[CMP__COUNT][4][2] = {
 static int cmp_not(int k)
 {
 	switch (k) {
-	case CMP_EQ: return CMP_NE;
-	case CMP_NE: return CMP_EQ;
-	case CMP_LT_S: return CMP_GE_S;
-	case CMP_GE_S: return CMP_LT_S;
-	case CMP_LT_U: return CMP_GE_U;
-	case CMP_GE_U: return CMP_LT_U;
-	case CMP_GT_S: return CMP_LE_S;
-	case CMP_LE_S: return CMP_GT_S;
-	case CMP_GT_U: return CMP_LE_U;
-	case CMP_LE_U: return CMP_GT_U;
+	case CMP_EQ:
+		return CMP_NE;
+	case CMP_NE:
+		return CMP_EQ;
+	case CMP_LT_S:
+		return CMP_GE_S;
+	case CMP_GE_S:
+		return CMP_LT_S;
+	case CMP_LT_U:
+		return CMP_GE_U;
+	case CMP_GE_U:
+		return CMP_LT_U;
+	case CMP_GT_S:
+		return CMP_LE_S;
+	case CMP_LE_S:
+		return CMP_GT_S;
+	case CMP_GT_U:
+		return CMP_LE_U;
+	case CMP_LE_U:
+		return CMP_GT_U;
 	}
 	return k;
 }
@@ -638,14 +657,22 @@ static void set_unreachable(cc *c)
 static int swap_cmp(int k)
 {
 	switch (k) {
-	case CMP_LT_S: return CMP_GT_S;
-	case CMP_GT_S: return CMP_LT_S;
-	case CMP_LT_U: return CMP_GT_U;
-	case CMP_GT_U: return CMP_LT_U;
-	case CMP_LE_S: return CMP_GE_S;
-	case CMP_GE_S: return CMP_LE_S;
-	case CMP_LE_U: return CMP_GE_U;
-	case CMP_GE_U: return CMP_LE_U;
+	case CMP_LT_S:
+		return CMP_GT_S;
+	case CMP_GT_S:
+		return CMP_LT_S;
+	case CMP_LT_U:
+		return CMP_GT_U;
+	case CMP_GT_U:
+		return CMP_LT_U;
+	case CMP_LE_S:
+		return CMP_GE_S;
+	case CMP_GE_S:
+		return CMP_LE_S;
+	case CMP_LE_U:
+		return CMP_GE_U;
+	case CMP_GE_U:
+		return CMP_LE_U;
 	}
 	return k;
 }
@@ -659,19 +686,23 @@ static uint8_t sig_result(uint32_t wop)
 	if (!r || !r[1])
 		return 0;
 	switch (r[1]) {
-	case 'i': return HW_I32;
-	case 'l': return HW_I64;
-	case 'f': return HW_F32;
-	case 'd': return HW_F64;
+	case 'i':
+		return HW_I32;
+	case 'l':
+		return HW_I64;
+	case 'f':
+		return HW_F32;
+	case 'd':
+		return HW_F64;
 	}
 	return HW_V128;
 }
 
 typedef struct binmap {
-	int16_t ss, si;  /* slot-slot, slot-imm (-1: none) */
+	int16_t ss, si;	 /* slot-slot, slot-imm (-1: none) */
 	int16_t swapped; /* slot-imm op for imm OP slot (-1: none) */
 	uint8_t rtype;
-	bool wide;       /* 64-bit immediate */
+	bool wide; /* 64-bit immediate */
 } binmap;
 
 static bool binop_map(uint32_t wop, binmap *bm)
@@ -679,32 +710,32 @@ static bool binop_map(uint32_t wop, binmap *bm)
 	int form;
 
 	switch (wop) {
-#define BINI_CASE(X, n)                                                       \
-	case HW_OP_I32_##n:                                                   \
-		*bm = (binmap){HW_I_I32_##n, HW_I_I32_##n##_I, -1, HW_I32,    \
-			       false};                                        \
-		break;                                                        \
-	case HW_OP_I64_##n:                                                   \
-		*bm = (binmap){HW_I_I64_##n, HW_I_I64_##n##_I, -1, HW_I64,    \
-			       true};                                         \
+#define BINI_CASE(X, n)                                                        \
+	case HW_OP_I32_##n:                                                    \
+		*bm = (binmap){HW_I_I32_##n, HW_I_I32_##n##_I, -1, HW_I32,     \
+			       false};                                         \
+		break;                                                         \
+	case HW_OP_I64_##n:                                                    \
+		*bm = (binmap){HW_I_I64_##n, HW_I_I64_##n##_I, -1, HW_I64,     \
+			       true};                                          \
 		break;
 		HW_BINI(BINI_CASE, _)
 #undef BINI_CASE
-#define NOIMM_CASE(X, n)                                                      \
-	case HW_OP_I32_##n:                                                   \
-		*bm = (binmap){HW_I_I32_##n, -1, -1, HW_I32, false};          \
-		break;                                                        \
-	case HW_OP_I64_##n:                                                   \
-		*bm = (binmap){HW_I_I64_##n, -1, -1, HW_I64, true};           \
+#define NOIMM_CASE(X, n)                                                       \
+	case HW_OP_I32_##n:                                                    \
+		*bm = (binmap){HW_I_I32_##n, -1, -1, HW_I32, false};           \
+		break;                                                         \
+	case HW_OP_I64_##n:                                                    \
+		*bm = (binmap){HW_I_I64_##n, -1, -1, HW_I64, true};            \
 		break;
 		HW_BIN_NOIMM(NOIMM_CASE, _)
 #undef NOIMM_CASE
-#define FBIN_CASE(X, n)                                                       \
-	case HW_OP_F32_##n:                                                   \
-		*bm = (binmap){HW_I_F32_##n, -1, -1, HW_F32, false};          \
-		break;                                                        \
-	case HW_OP_F64_##n:                                                   \
-		*bm = (binmap){HW_I_F64_##n, -1, -1, HW_F64, false};          \
+#define FBIN_CASE(X, n)                                                        \
+	case HW_OP_F32_##n:                                                    \
+		*bm = (binmap){HW_I_F32_##n, -1, -1, HW_F32, false};           \
+		break;                                                         \
+	case HW_OP_F64_##n:                                                    \
+		*bm = (binmap){HW_I_F64_##n, -1, -1, HW_F64, false};           \
 		break;
 		HW_FBIN(FBIN_CASE, _)
 #undef FBIN_CASE
@@ -714,9 +745,15 @@ static bool binop_map(uint32_t wop, binmap *bm)
 	bm->rtype = sig_result(wop); /* compares give i32 */
 	/* some integer ops can take the constant on the left */
 	switch (bm->ss) {
-	case HW_I_I32_ADD: case HW_I_I32_MUL: case HW_I_I32_AND:
-	case HW_I_I32_OR: case HW_I_I32_XOR: case HW_I_I64_ADD:
-	case HW_I_I64_MUL: case HW_I_I64_AND: case HW_I_I64_OR:
+	case HW_I_I32_ADD:
+	case HW_I_I32_MUL:
+	case HW_I_I32_AND:
+	case HW_I_I32_OR:
+	case HW_I_I32_XOR:
+	case HW_I_I64_ADD:
+	case HW_I_I64_MUL:
+	case HW_I_I64_AND:
+	case HW_I_I64_OR:
 	case HW_I_I64_XOR:
 		bm->swapped = bm->si;
 		break;
@@ -782,9 +819,9 @@ static void compile_binop(cc *c, const binmap *bm)
 static bool unop_map(uint32_t wop, int *iop)
 {
 	switch (wop) {
-#define UN_CASE(X, n)                                                         \
-	case HW_OP_##n:                                                       \
-		*iop = HW_I_##n;                                              \
+#define UN_CASE(X, n)                                                          \
+	case HW_OP_##n:                                                        \
+		*iop = HW_I_##n;                                               \
 		return true;
 		HW_UNOPS(UN_CASE, _)
 #undef UN_CASE
@@ -799,13 +836,32 @@ static void compile_load(cc *c, const hw_instr *in)
 	uint32_t sa;
 
 	switch (in->op) {
-	case HW_OP_I32_LOAD8_S: case HW_OP_I64_LOAD8_S: iop = HW_I_LD8S; break;
-	case HW_OP_I32_LOAD8_U: case HW_OP_I64_LOAD8_U: iop = HW_I_LD8U; break;
-	case HW_OP_I32_LOAD16_S: case HW_OP_I64_LOAD16_S: iop = HW_I_LD16S; break;
-	case HW_OP_I32_LOAD16_U: case HW_OP_I64_LOAD16_U: iop = HW_I_LD16U; break;
-	case HW_OP_I64_LOAD32_S: iop = HW_I_LD32S; break;
-	case HW_OP_I64_LOAD: case HW_OP_F64_LOAD: iop = HW_I_LD64; break;
-	default: iop = HW_I_LD32; break;
+	case HW_OP_I32_LOAD8_S:
+	case HW_OP_I64_LOAD8_S:
+		iop = HW_I_LD8S;
+		break;
+	case HW_OP_I32_LOAD8_U:
+	case HW_OP_I64_LOAD8_U:
+		iop = HW_I_LD8U;
+		break;
+	case HW_OP_I32_LOAD16_S:
+	case HW_OP_I64_LOAD16_S:
+		iop = HW_I_LD16S;
+		break;
+	case HW_OP_I32_LOAD16_U:
+	case HW_OP_I64_LOAD16_U:
+		iop = HW_I_LD16U;
+		break;
+	case HW_OP_I64_LOAD32_S:
+		iop = HW_I_LD32S;
+		break;
+	case HW_OP_I64_LOAD:
+	case HW_OP_F64_LOAD:
+		iop = HW_I_LD64;
+		break;
+	default:
+		iop = HW_I_LD32;
+		break;
 	}
 	sa = opnd(c, &a);
 	op(c, iop);
@@ -823,10 +879,21 @@ static void compile_store(cc *c, const hw_instr *in)
 	uint32_t sa, sv;
 
 	switch (in->op) {
-	case HW_OP_I32_STORE8: case HW_OP_I64_STORE8: iop = HW_I_ST8; break;
-	case HW_OP_I32_STORE16: case HW_OP_I64_STORE16: iop = HW_I_ST16; break;
-	case HW_OP_I64_STORE: case HW_OP_F64_STORE: iop = HW_I_ST64; break;
-	default: iop = HW_I_ST32; break;
+	case HW_OP_I32_STORE8:
+	case HW_OP_I64_STORE8:
+		iop = HW_I_ST8;
+		break;
+	case HW_OP_I32_STORE16:
+	case HW_OP_I64_STORE16:
+		iop = HW_I_ST16;
+		break;
+	case HW_OP_I64_STORE:
+	case HW_OP_F64_STORE:
+		iop = HW_I_ST64;
+		break;
+	default:
+		iop = HW_I_ST32;
+		break;
 	}
 	sa = opnd(c, &a);
 	sv = opnd(c, &v);
@@ -997,8 +1064,8 @@ static void compile_br_table(cc *c, const hw_instr *in)
 			emit_branch(c, b);
 		}
 		if (!c->rc)
-			c->code[tbl + k] = (uint32_t)(int32_t)(c->stubpos[depth] -
-							       start);
+			c->code[tbl + k] =
+				(uint32_t)(int32_t)(c->stubpos[depth] - start);
 	}
 }
 
@@ -1284,7 +1351,8 @@ static void compile_instr(cc *c, const hw_instr *in, bool *done)
 		cent *e = &c->ents[c->nents - 1];
 
 		e->type = sig_result(in->op);
-		if (e->kind == K_CONST && (e->type == HW_I32 || e->type == HW_F32))
+		if (e->kind == K_CONST &&
+		    (e->type == HW_I32 || e->type == HW_F32))
 			e->imm &= 0xFFFFFFFFu;
 		return;
 	}

@@ -16,9 +16,9 @@
 static const char *section_name(int id)
 {
 	static const char *const names[] = {
-		"custom", "type",  "import", "function", "table",
-		"memory", "global", "export", "start",   "element",
-		"code",   "data",  "data count"};
+		"custom", "type",   "import",	 "function", "table",
+		"memory", "global", "export",	 "start",    "element",
+		"code",	  "data",   "data count"};
 	if (id < 0 || id > 12)
 		return NULL;
 	return names[id];
@@ -92,7 +92,8 @@ void hw__arena_free(hw_arena *a)
 
 /* ---- opcode descriptions ---- */
 
-#define HW__OPI(code, id, name, imm, sig, arg) [(code)&0xFF] = {name, sig, imm, arg},
+#define HW__OPI(code, id, name, imm, sig, arg)                                 \
+	[(code)&0xFF] = {name, sig, imm, arg},
 static const hw_opinfo main_ops[256] = {HW_OPS_MAIN(HW__OPI)};
 static const hw_opinfo fc_ops[256] = {HW_OPS_FC(HW__OPI)};
 static const hw_opinfo simd_ops[256] = {HW_OPS_SIMD(HW__OPI)};
@@ -114,13 +115,20 @@ const hw_opinfo *hw__opinfo(uint32_t op)
 const char *hw__typename(uint8_t t)
 {
 	switch (t) {
-	case HW_I32: return "i32";
-	case HW_I64: return "i64";
-	case HW_F32: return "f32";
-	case HW_F64: return "f64";
-	case HW_V128: return "v128";
-	case HW_FUNCREF: return "funcref";
-	case HW_EXTERNREF: return "externref";
+	case HW_I32:
+		return "i32";
+	case HW_I64:
+		return "i64";
+	case HW_F32:
+		return "f32";
+	case HW_F64:
+		return "f64";
+	case HW_V128:
+		return "v128";
+	case HW_FUNCREF:
+		return "funcref";
+	case HW_EXTERNREF:
+		return "externref";
 	}
 	return "?";
 }
@@ -204,7 +212,8 @@ static int rd_sleb(hw_rd *r, unsigned bits, int64_t *out)
 			if (used < 7) {
 				int sign = (b >> (used - 1)) & 1;
 				uint8_t rest = (uint8_t)((b & 0x7F) >> used);
-				uint8_t want = sign ? (uint8_t)(0x7F >> used) : 0;
+				uint8_t want =
+					sign ? (uint8_t)(0x7F >> used) : 0;
 
 				if (rest != want)
 					return hw__rd_fail(r,
@@ -643,7 +652,8 @@ static int skip_expr(hw_rd *r, bool *uses_data, bool *uses_simd)
 		if (r->p >= r->end) {
 			/* a body that stops without its `end` */
 			return hw__rd_fail(r, r->in_section
-						      ? "unexpected end of section or function"
+						      ? "unexpected end of "
+							"section or function"
 						      : "END opcode expected");
 		}
 		if ((rc = hw__read_instr(r, &in)))
@@ -865,7 +875,8 @@ static int sec_import(dctx *d)
 		case HW_EXTERN_TABLE:
 			if (!m->tables) {
 				m->tables = hw__arena_alloc(
-					&m->arena, (size_t)n * sizeof *m->tables);
+					&m->arena,
+					(size_t)n * sizeof *m->tables);
 				m->table_offsets = hw__arena_alloc(
 					&m->arena, (size_t)n * sizeof(size_t));
 				if (!m->tables || !m->table_offsets)
@@ -893,7 +904,8 @@ static int sec_import(dctx *d)
 		case HW_EXTERN_GLOBAL: {
 			if (!m->globals) {
 				m->globals = hw__arena_alloc(
-					&m->arena, (size_t)n * sizeof *m->globals);
+					&m->arena,
+					(size_t)n * sizeof *m->globals);
 				if (!m->globals)
 					return HB_ENOMEM;
 			}
@@ -986,8 +998,8 @@ static int sec_memory(dctx *d)
 
 	if ((rc = rd_count(r, HW_MAX_TABLES, 2, &n)))
 		return rc;
-	m->mems = grow_space(m, m->mems, nimp, (size_t)nimp + n,
-			     sizeof *m->mems);
+	m->mems =
+		grow_space(m, m->mems, nimp, (size_t)nimp + n, sizeof *m->mems);
 	m->mem_offsets = grow_space(m, m->mem_offsets, nimp, (size_t)nimp + n,
 				    sizeof(size_t));
 	if ((!m->mems || !m->mem_offsets) && nimp + n)
@@ -1016,8 +1028,8 @@ static int sec_global(dctx *d)
 				 NULL);
 	m->globals = grow_space(m, m->globals, nimp, (size_t)nimp + n,
 				sizeof *m->globals);
-	m->global_init = hw__arena_alloc(&m->arena, ((size_t)nimp + n) *
-							    sizeof *m->global_init);
+	m->global_init = hw__arena_alloc(
+		&m->arena, ((size_t)nimp + n) * sizeof *m->global_init);
 	if ((!m->globals || !m->global_init) && nimp + n)
 		return HB_ENOMEM;
 	m->nglobals = nimp + n;
@@ -1047,8 +1059,7 @@ static int sec_export(dctx *d)
 		uint8_t kind;
 
 		e->offset = (size_t)(r->p - r->base);
-		if ((rc = rd_name(d, &e->name)) ||
-		    (rc = hw__rd_byte(r, &kind)))
+		if ((rc = rd_name(d, &e->name)) || (rc = hw__rd_byte(r, &kind)))
 			return rc;
 		if (kind > HW_EXTERN_GLOBAL) {
 			r->p--;
@@ -1090,7 +1101,8 @@ static int sec_element(dctx *d)
 		if ((rc = hw__rd_u32(r, &flags)))
 			return rc;
 		if (flags > 7)
-			return hw__rd_fail(r, "malformed elements segment kind");
+			return hw__rd_fail(r,
+					   "malformed elements segment kind");
 		exprs = flags & 4;
 		e->type = HW_FUNCREF;
 		if (flags & 1)
@@ -1163,11 +1175,10 @@ static int sec_code(dctx *d)
 		return rc;
 	m->ncode = n;
 	if (n != m->nfuncs - nimp)
-		return hw__error(d->err, HB_EMALFORMED, r->section,
-				 m->code_sec_offset,
-				 "function and code section have inconsistent lengths",
-				 "%u bodies for %u functions", n,
-				 m->nfuncs - nimp);
+		return hw__error(
+			d->err, HB_EMALFORMED, r->section, m->code_sec_offset,
+			"function and code section have inconsistent lengths",
+			"%u bodies for %u functions", n, m->nfuncs - nimp);
 	for (uint32_t i = 0; i < n; i++) {
 		hw_funcdecl *f = &m->funcs[nimp + i];
 		size_t at = (size_t)(r->p - r->base);
@@ -1198,10 +1209,11 @@ static int sec_data(dctx *d)
 	if ((rc = rd_count(r, HW_MAX_DATA_SEGMENTS, 1, &n)))
 		return rc;
 	if (m->has_datacount && n != m->datacount)
-		return hw__error(d->err, HB_EMALFORMED, r->section,
-				 (size_t)(r->p - r->base),
-				 "data count and data section have inconsistent lengths",
-				 NULL);
+		return hw__error(
+			d->err, HB_EMALFORMED, r->section,
+			(size_t)(r->p - r->base),
+			"data count and data section have inconsistent lengths",
+			NULL);
 	m->datas = hw__arena_alloc(&m->arena, (size_t)n * sizeof *m->datas);
 	if (n && !m->datas)
 		return HB_ENOMEM;
@@ -1287,15 +1299,14 @@ static int check_bodies(dctx *d)
 
 	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
 		hw_funcdecl *f = &m->funcs[i];
-		hw_rd r = {m->bytes, f->body, f->body_end, d->err, HW_SEC_CODE,
-			   true};
+		hw_rd r = {m->bytes, f->body,	  f->body_end,
+			   d->err,   HW_SEC_CODE, true};
 		uint32_t nl;
 
 		if ((rc = hw__read_locals(&r, &nl, NULL, 0, NULL)))
 			return rc;
 		r.in_section = false; /* "END opcode expected" */
-		if (f->body_end == m->bytes + m->len ||
-		    i + 1 == m->nfuncs)
+		if (f->body_end == m->bytes + m->len || i + 1 == m->nfuncs)
 			r.in_section = true;
 		if ((rc = skip_expr(&r, &uses_data, &m->uses_simd)))
 			return rc;
@@ -1319,25 +1330,30 @@ static int check_bodies(dctx *d)
 /* Section order rank (custom sections are not ranked). */
 static int rank(uint8_t id)
 {
-	static const int8_t order[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+	static const int8_t order[13] = {0, 1, 2, 3,  4,  5, 6,
+					 7, 8, 9, 11, 12, 10};
 	return order[id];
 }
 
 int hw__decode(hw_module *m, hw_error *err)
 {
-	dctx d = {m, err, {m->bytes, m->bytes, m->bytes + m->len, err, -1, false}};
+	dctx d = {m,
+		  err,
+		  {m->bytes, m->bytes, m->bytes + m->len, err, -1, false}};
 	hw_rd *top = &d.r;
 	static const uint8_t magic[4] = {0, 'a', 's', 'm'};
 	static const uint8_t version[4] = {1, 0, 0, 0};
 	int last = 0, rc;
 
 	if (m->len < 4)
-		return hw__error(err, HB_EMALFORMED, -1, m->len, "unexpected end", NULL);
+		return hw__error(err, HB_EMALFORMED, -1, m->len,
+				 "unexpected end", NULL);
 	if (memcmp(m->bytes, magic, 4) != 0)
 		return hw__error(err, HB_EMALFORMED, -1, 0,
 				 "magic header not detected", NULL);
 	if (m->len < 8)
-		return hw__error(err, HB_EMALFORMED, -1, m->len, "unexpected end", NULL);
+		return hw__error(err, HB_EMALFORMED, -1, m->len,
+				 "unexpected end", NULL);
 	if (memcmp(m->bytes + 4, version, 4) != 0)
 		return hw__error(err, HB_EMALFORMED, -1, 4,
 				 "unknown binary version", NULL);
@@ -1366,10 +1382,11 @@ int hw__decode(hw_module *m, hw_error *err)
 		top->p += size;
 		if (id != HW_SEC_CUSTOM) {
 			if (rank(id) <= last)
-				return hw__error(err, HB_EMALFORMED, id,
-						 (size_t)(sec_at - m->bytes),
-						 "unexpected content after last section",
-						 "section out of order or repeated");
+				return hw__error(
+					err, HB_EMALFORMED, id,
+					(size_t)(sec_at - m->bytes),
+					"unexpected content after last section",
+					"section out of order or repeated");
 			last = rank(id);
 		}
 		saved = *top;
@@ -1382,19 +1399,45 @@ int hw__decode(hw_module *m, hw_error *err)
 			d.r.p = d.r.end;
 			break;
 		}
-		case HW_SEC_TYPE: rc = sec_type(&d); break;
-		case HW_SEC_IMPORT: rc = sec_import(&d); break;
-		case HW_SEC_FUNCTION: rc = sec_function(&d); break;
-		case HW_SEC_TABLE: rc = sec_table(&d); break;
-		case HW_SEC_MEMORY: rc = sec_memory(&d); break;
-		case HW_SEC_GLOBAL: rc = sec_global(&d); break;
-		case HW_SEC_EXPORT: rc = sec_export(&d); break;
-		case HW_SEC_START: rc = sec_start(&d); break;
-		case HW_SEC_ELEMENT: rc = sec_element(&d); break;
-		case HW_SEC_CODE: rc = sec_code(&d); break;
-		case HW_SEC_DATA: rc = sec_data(&d); break;
-		case HW_SEC_DATACOUNT: rc = sec_datacount(&d); break;
-		default: rc = 0; break;
+		case HW_SEC_TYPE:
+			rc = sec_type(&d);
+			break;
+		case HW_SEC_IMPORT:
+			rc = sec_import(&d);
+			break;
+		case HW_SEC_FUNCTION:
+			rc = sec_function(&d);
+			break;
+		case HW_SEC_TABLE:
+			rc = sec_table(&d);
+			break;
+		case HW_SEC_MEMORY:
+			rc = sec_memory(&d);
+			break;
+		case HW_SEC_GLOBAL:
+			rc = sec_global(&d);
+			break;
+		case HW_SEC_EXPORT:
+			rc = sec_export(&d);
+			break;
+		case HW_SEC_START:
+			rc = sec_start(&d);
+			break;
+		case HW_SEC_ELEMENT:
+			rc = sec_element(&d);
+			break;
+		case HW_SEC_CODE:
+			rc = sec_code(&d);
+			break;
+		case HW_SEC_DATA:
+			rc = sec_data(&d);
+			break;
+		case HW_SEC_DATACOUNT:
+			rc = sec_datacount(&d);
+			break;
+		default:
+			rc = 0;
+			break;
 		}
 		if (rc)
 			return rc;
@@ -1407,14 +1450,16 @@ int hw__decode(hw_module *m, hw_error *err)
 	if (m->nfuncs < m->nfunc_imports)
 		m->nfuncs = m->nfunc_imports;
 	if (!m->code_seen && m->nfuncs != m->nfunc_imports)
-		return hw__error(err, HB_EMALFORMED, -1, m->len,
-				 "function and code section have inconsistent lengths",
-				 "%u functions without bodies",
-				 m->nfuncs - m->nfunc_imports);
+		return hw__error(
+			err, HB_EMALFORMED, -1, m->len,
+			"function and code section have inconsistent lengths",
+			"%u functions without bodies",
+			m->nfuncs - m->nfunc_imports);
 	if (m->has_datacount && m->datacount != m->ndatas)
-		return hw__error(err, HB_EMALFORMED, -1, m->len,
-				 "data count and data section have inconsistent lengths",
-				 NULL);
+		return hw__error(
+			err, HB_EMALFORMED, -1, m->len,
+			"data count and data section have inconsistent lengths",
+			NULL);
 	/* index spaces with only imports */
 	if (!m->funcs && m->nfunc_imports) {
 		m->funcs = hw__arena_alloc(&m->arena, (size_t)m->nfunc_imports *
@@ -1430,13 +1475,14 @@ int hw__decode(hw_module *m, hw_error *err)
 		m->nglobals = m->nglobal_imports;
 	if (!m->global_init && m->nglobals) {
 		m->global_init = hw__arena_alloc(
-			&m->arena, (size_t)m->nglobals * sizeof *m->global_init);
+			&m->arena,
+			(size_t)m->nglobals * sizeof *m->global_init);
 		if (!m->global_init)
 			return HB_ENOMEM;
 	}
 	if (!m->mem_offsets && m->nmems) {
-		m->mem_offsets = hw__arena_alloc(&m->arena,
-						 (size_t)m->nmems * sizeof(size_t));
+		m->mem_offsets = hw__arena_alloc(
+			&m->arena, (size_t)m->nmems * sizeof(size_t));
 		if (!m->mem_offsets)
 			return HB_ENOMEM;
 	}

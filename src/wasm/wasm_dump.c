@@ -50,15 +50,18 @@ int hw__dump_func(const hw_module *m, uint32_t fi, FILE *out)
 		memcpy(&h, &m->code[pos], sizeof h);
 		op = iop_of(h);
 		if (op < 0) {
-			fprintf(out, "%6zu: ??? (bad handler)\n", pos - m->funcs[fi].code_off);
+			fprintf(out, "%6zu: ??? (bad handler)\n",
+				pos - m->funcs[fi].code_off);
 			return HB_ECORRUPT;
 		}
 		n = iop_words[op];
 		if (n < 0) /* br_table: i n T0..Tn */
 			n = 2 + (int)m->code[pos + 3] + 1;
-		fprintf(out, "%6zu: %s", pos - m->funcs[fi].code_off, iop_names[op]);
+		fprintf(out, "%6zu: %s", pos - m->funcs[fi].code_off,
+			iop_names[op]);
 		for (int k = 0; k < n && pos + 2 + (size_t)k < end; k++)
-			fprintf(out, " %d", (int32_t)m->code[pos + 2 + (size_t)k]);
+			fprintf(out, " %d",
+				(int32_t)m->code[pos + 2 + (size_t)k]);
 		fputc('\n', out);
 		pos += 2 + (size_t)n;
 	}

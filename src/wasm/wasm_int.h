@@ -17,7 +17,7 @@
 #error "the Wasm engine assumes a little-endian host"
 #endif
 
-#define HW_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HW_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define HW_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Section ids of the binary format. */
@@ -86,15 +86,15 @@ typedef struct hw_globaltype {
 enum { HW_CX_CONST, HW_CX_REF_NULL, HW_CX_REF_FUNC, HW_CX_GLOBAL };
 typedef struct hw_constexpr {
 	uint8_t kind;
-	uint8_t type;   /* value type it produces (decoded; checked later) */
+	uint8_t type;	/* value type it produces (decoded; checked later) */
 	uint32_t index; /* function or global index */
-	size_t offset;  /* where it starts in the binary, for errors */
-	hw_val val;     /* HW_CX_CONST */
+	size_t offset;	/* where it starts in the binary, for errors */
+	hw_val val;	/* HW_CX_CONST */
 } hw_constexpr;
 
 typedef struct hw_import {
 	hw_name module, name;
-	uint8_t kind;   /* hw_externkind */
+	uint8_t kind;	/* hw_externkind */
 	uint32_t index; /* in the function/table/memory/global index space */
 	size_t offset;
 } hw_import;
@@ -108,12 +108,12 @@ typedef struct hw_export {
 
 /* A function of the index space (imports first). */
 typedef struct hw_funcdecl {
-	uint32_t type;     /* type index as declared */
+	uint32_t type;	   /* type index as declared */
 	uint32_t refslot;  /* index into the instance's hw_func array when the
 			      function can be referenced, else UINT32_MAX */
 	uint32_t code_off; /* defined: entry in m->code (words) */
 	const uint8_t *body, *body_end; /* defined: locals + expr (our copy) */
-	size_t type_offset;             /* function section entry, errors */
+	size_t type_offset;		/* function section entry, errors */
 } hw_funcdecl;
 
 enum { HW_SEG_ACTIVE, HW_SEG_PASSIVE, HW_SEG_DECLARATIVE };
@@ -176,18 +176,18 @@ struct hw_module {
 	uint32_t ndatas;
 	hw_dataseg *datas;
 
-	bool code_seen;    /* a code section was present */
-	uint32_t ncode;    /* its count */
+	bool code_seen; /* a code section was present */
+	uint32_t ncode; /* its count */
 	size_t code_sec_offset;
-	bool uses_simd;    /* some body uses a v128 type or 0xFD op */
+	bool uses_simd; /* some body uses a v128 type or 0xFD op */
 
 	uint32_t nrefs; /* defined functions that can be referenced */
 
 	/* compiled form (wasm_compile.c) */
 	bool metered;
 	uint32_t *code;
-	size_t code_len;         /* words */
-	uint32_t max_host_vals;  /* params+results of the largest import */
+	size_t code_len;	/* words */
+	uint32_t max_host_vals; /* params+results of the largest import */
 };
 
 /* ---- runtime objects ---- */
@@ -196,7 +196,13 @@ struct hw_module {
  * instance exports belongs to it; importing takes a reference on the owner.
  * A funcref stored in a table or global is not a reference (see
  * docs/wasm-engine.md, "Lifetimes"). */
-enum { HW_OBJ_INSTANCE, HW_OBJ_FUNC, HW_OBJ_TABLE, HW_OBJ_MEMORY, HW_OBJ_GLOBAL };
+enum {
+	HW_OBJ_INSTANCE,
+	HW_OBJ_FUNC,
+	HW_OBJ_TABLE,
+	HW_OBJ_MEMORY,
+	HW_OBJ_GLOBAL
+};
 typedef struct hw_obj {
 	atomic_uint refs;
 	uint8_t kind;
@@ -241,8 +247,8 @@ struct hw_memory {
 /* A table of funcrefs (hw_func *) or externrefs (void *). */
 struct hw_table {
 	void **elems;
-	uint32_t size, max;  /* max: min(declared max, instance limit) */
-	uint32_t type_max;   /* the declared maximum (its import type) */
+	uint32_t size, max; /* max: min(declared max, instance limit) */
+	uint32_t type_max;  /* the declared maximum (its import type) */
 	bool has_max;
 	uint8_t elem;
 	hw_obj *owner;
@@ -300,7 +306,7 @@ typedef struct hw_exec {
 	uint32_t fp;
 	hw_instance *cur;
 	const hw_functype *entry_type; /* the function the host called */
-	uint32_t host_res;             /* HW_X_HOST: slot of the results */
+	uint32_t host_res;	       /* HW_X_HOST: slot of the results */
 	const hw_functype *host_type;  /* HW_X_HOST: the host function's */
 	int64_t fuel;
 	hw_trap_code trap;
@@ -318,14 +324,14 @@ struct hw_instance {
 	hw_obj obj;
 	hw_module *mod;
 	void *user;
-	hw_func **fimports;   /* [nfunc_imports] */
-	hw_func *frefs;       /* [mod->nrefs] */
-	hw_table **tables;    /* [ntables] */
-	hw_memory *mem0;      /* always set: own, imported, or the empty one */
-	hw_global **globals;  /* [nglobals] */
+	hw_func **fimports;    /* [nfunc_imports] */
+	hw_func *frefs;	       /* [mod->nrefs] */
+	hw_table **tables;     /* [ntables] */
+	hw_memory *mem0;       /* always set: own, imported, or the empty one */
+	hw_global **globals;   /* [nglobals] */
 	uint8_t *elem_dropped; /* [nelems] */
 	uint8_t *data_dropped; /* [ndatas] */
-	hw_obj **deps;        /* owners of the imports, one reference each */
+	hw_obj **deps;	       /* owners of the imports, one reference each */
 	uint32_t ndeps;
 	uint32_t max_pages, max_table;
 	hw_memory own_mem;    /* memory 0 when defined here, else empty */
@@ -357,14 +363,14 @@ typedef struct hw_rd {
 /* A decoded instruction. Which fields are set depends on the immediate
  * kind (wasm_opcodes.h). */
 typedef struct hw_instr {
-	uint32_t op;   /* 0x00..0xFF, 0xFC00|sub, 0xFD00|sub */
-	size_t pos;    /* offset of the opcode */
-	uint32_t a, b; /* indices; memarg: a = align; lane: b */
-	uint64_t imm;  /* constants (raw bits), memarg offset */
-	uint8_t bt;    /* blocktype: 0 empty, 1 one value (a = type),
-			  2 type index (a) */
-	uint32_t n;            /* br_table targets, select types */
-	const uint8_t *vec;    /* br_table LEBs, select types, v128 bytes */
+	uint32_t op;	    /* 0x00..0xFF, 0xFC00|sub, 0xFD00|sub */
+	size_t pos;	    /* offset of the opcode */
+	uint32_t a, b;	    /* indices; memarg: a = align; lane: b */
+	uint64_t imm;	    /* constants (raw bits), memarg offset */
+	uint8_t bt;	    /* blocktype: 0 empty, 1 one value (a = type),
+			       2 type index (a) */
+	uint32_t n;	    /* br_table targets, select types */
+	const uint8_t *vec; /* br_table LEBs, select types, v128 bytes */
 } hw_instr;
 
 int hw__rd_u32(hw_rd *r, uint32_t *out);
@@ -415,8 +421,8 @@ hw_func *hw__inst_funcref(hw_instance *inst, uint32_t fi);
  * interpreter. Return 0 or an hw_trap_code. */
 int hw__table_init(hw_instance *inst, uint32_t table, uint32_t seg,
 		   uint32_t dst, uint32_t src, uint32_t n);
-int hw__memory_init(hw_instance *inst, uint32_t seg, uint32_t dst,
-		    uint32_t src, uint32_t n);
+int hw__memory_init(hw_instance *inst, uint32_t seg, uint32_t dst, uint32_t src,
+		    uint32_t n);
 
 /* Value type helpers. */
 static inline bool hw__is_valtype(uint8_t t)

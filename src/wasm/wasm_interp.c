@@ -29,144 +29,153 @@ static inline uint64_t rd64(const uint32_t *p)
  * (the next free call record), fuel, and the current instance's code,
  * globals and memory 0 base/size (reloaded after anything that may
  * change them: calls, returns, memory.grow). */
-#define A(i) ip[2 + (i)]
-#define S(i) fp[A(i)]
+#define A(i)   ip[2 + (i)]
+#define S(i)   fp[A(i)]
 #define NEXT() goto *rd_ptr(ip)
 #define ADV(n) ip += 2 + (n)
-#define TRAP(code)                                                            \
-	do {                                                                  \
-		trap = HW_TRAP_##code;                                        \
-		goto do_trap;                                                 \
+#define TRAP(code)                                                             \
+	do {                                                                   \
+		trap = HW_TRAP_##code;                                         \
+		goto do_trap;                                                  \
 	} while (0)
-#define FUEL(wgt)                                                             \
-	do {                                                                  \
-		fuel -= (int64_t)(wgt);                                       \
-		if (HW_UNLIKELY(fuel < 0))                                    \
-			goto out_of_fuel;                                     \
+#define FUEL(wgt)                                                              \
+	do {                                                                   \
+		fuel -= (int64_t)(wgt);                                        \
+		if (HW_UNLIKELY(fuel < 0))                                     \
+			goto out_of_fuel;                                      \
 	} while (0)
-#define RELOAD_MEM()                                                          \
-	do {                                                                  \
-		mem = inst->mem0->base;                                       \
-		memsize = inst->mem0->size;                                   \
+#define RELOAD_MEM()                                                           \
+	do {                                                                   \
+		mem = inst->mem0->base;                                        \
+		memsize = inst->mem0->size;                                    \
 	} while (0)
-#define LOAD_INST()                                                           \
-	do {                                                                  \
-		code = inst->mod->code;                                       \
-		G = inst->globals;                                            \
-		RELOAD_MEM();                                                 \
+#define LOAD_INST()                                                            \
+	do {                                                                   \
+		code = inst->mod->code;                                        \
+		G = inst->globals;                                             \
+		RELOAD_MEM();                                                  \
 	} while (0)
-#define SAVE()                                                                \
-	do {                                                                  \
-		x->ip = ip;                                                   \
-		x->fp = (uint32_t)(fp - stack);                               \
-		x->cur = inst;                                                \
-		x->nframes = (uint32_t)(fr - frames);                         \
-		x->fuel = fuel;                                               \
+#define SAVE()                                                                 \
+	do {                                                                   \
+		x->ip = ip;                                                    \
+		x->fp = (uint32_t)(fp - stack);                                \
+		x->cur = inst;                                                 \
+		x->nframes = (uint32_t)(fr - frames);                          \
+		x->fuel = fuel;                                                \
 	} while (0)
 /* Bulk operations charge 1 fuel per 64 bytes (8 table slots) after
  * doing the work, in metered modules, so a loop of big fills cannot run
  * for long on little fuel. */
-#define BULK_FUEL(units)                                                      \
-	do {                                                                  \
-		if (inst->mod->metered)                                       \
-			FUEL(units);                                          \
+#define BULK_FUEL(units)                                                       \
+	do {                                                                   \
+		if (inst->mod->metered)                                        \
+			FUEL(units);                                           \
 	} while (0)
-#define GROW_FRAMES()                                                         \
-	do {                                                                  \
-		size_t k_ = (size_t)(fr - frames);                            \
-		x->nframes = (uint32_t)k_;                                    \
-		if (hw__frames_grow(x))                                       \
-			TRAP(STACK_EXHAUSTED);                                \
-		frames = x->frames;                                           \
-		fr = frames + k_;                                             \
-		fr_end = frames + x->fcap;                                    \
+#define GROW_FRAMES()                                                          \
+	do {                                                                   \
+		size_t k_ = (size_t)(fr - frames);                             \
+		x->nframes = (uint32_t)k_;                                     \
+		if (hw__frames_grow(x))                                        \
+			TRAP(STACK_EXHAUSTED);                                 \
+		frames = x->frames;                                            \
+		fr = frames + k_;                                              \
+		fr_end = frames + x->fcap;                                     \
 	} while (0)
 
 /* Loads: bounds-checked against the memory's byte size. */
-#define LOAD(name, T, conv)                                                   \
-	L_##name : {                                                          \
-		uint64_t ea = (uint64_t)S(1).u32 + A(2);                      \
-		T v;                                                          \
-		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                    \
-			TRAP(MEMORY_OOB);                                     \
-		memcpy(&v, mem + ea, sizeof v);                               \
-		S(0).u64 = (conv);                                            \
-		ADV(3);                                                       \
-		NEXT();                                                       \
+#define LOAD(name, T, conv)                                                    \
+	L_##name:                                                              \
+	{                                                                      \
+		uint64_t ea = (uint64_t)S(1).u32 + A(2);                       \
+		T v;                                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(&v, mem + ea, sizeof v);                                \
+		S(0).u64 = (conv);                                             \
+		ADV(3);                                                        \
+		NEXT();                                                        \
 	}
-#define STORE(name, T, field)                                                 \
-	L_##name : {                                                          \
-		uint64_t ea = (uint64_t)S(0).u32 + A(1);                      \
-		T v = (T)S(2).field;                                          \
-		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                    \
-			TRAP(MEMORY_OOB);                                     \
-		memcpy(mem + ea, &v, sizeof v);                               \
-		ADV(3);                                                       \
-		NEXT();                                                       \
+#define STORE(name, T, field)                                                  \
+	L_##name:                                                              \
+	{                                                                      \
+		uint64_t ea = (uint64_t)S(0).u32 + A(1);                       \
+		T v = (T)S(2).field;                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(mem + ea, &v, sizeof v);                                \
+		ADV(3);                                                        \
+		NEXT();                                                        \
 	}
 
 /* Integer binary operators: slot-slot and slot-immediate forms. */
-#define BIN32(name, expr)                                                     \
-	L_I32_##name : {                                                      \
-		uint32_t a = S(1).u32, b = S(2).u32;                          \
-		S(0).u32 = (uint32_t)(expr);                                  \
-		ADV(3);                                                       \
-		NEXT();                                                       \
-	}                                                                     \
-	L_I32_##name##_I : {                                                  \
-		uint32_t a = S(1).u32, b = A(2);                              \
-		S(0).u32 = (uint32_t)(expr);                                  \
-		ADV(3);                                                       \
-		NEXT();                                                       \
+#define BIN32(name, expr)                                                      \
+	L_I32_##name:                                                          \
+	{                                                                      \
+		uint32_t a = S(1).u32, b = S(2).u32;                           \
+		S(0).u32 = (uint32_t)(expr);                                   \
+		ADV(3);                                                        \
+		NEXT();                                                        \
+	}                                                                      \
+	L_I32_##name##_I:                                                      \
+	{                                                                      \
+		uint32_t a = S(1).u32, b = A(2);                               \
+		S(0).u32 = (uint32_t)(expr);                                   \
+		ADV(3);                                                        \
+		NEXT();                                                        \
 	}
-#define BIN64(name, expr)                                                     \
-	L_I64_##name : {                                                      \
-		uint64_t a = S(1).u64, b = S(2).u64;                          \
-		S(0).u64 = (uint64_t)(expr);                                  \
-		ADV(3);                                                       \
-		NEXT();                                                       \
-	}                                                                     \
-	L_I64_##name##_I : {                                                  \
-		uint64_t a = S(1).u64, b = rd64(ip + 4);                      \
-		S(0).u64 = (uint64_t)(expr);                                  \
-		ADV(4);                                                       \
-		NEXT();                                                       \
+#define BIN64(name, expr)                                                      \
+	L_I64_##name:                                                          \
+	{                                                                      \
+		uint64_t a = S(1).u64, b = S(2).u64;                           \
+		S(0).u64 = (uint64_t)(expr);                                   \
+		ADV(3);                                                        \
+		NEXT();                                                        \
+	}                                                                      \
+	L_I64_##name##_I:                                                      \
+	{                                                                      \
+		uint64_t a = S(1).u64, b = rd64(ip + 4);                       \
+		S(0).u64 = (uint64_t)(expr);                                   \
+		ADV(4);                                                        \
+		NEXT();                                                        \
 	}
-#define FBIN(name, T, in, out, expr)                                          \
-	L_##name : {                                                          \
-		T a = S(1).in, b = S(2).in;                                   \
-		S(0).out = (expr);                                            \
-		ADV(3);                                                       \
-		NEXT();                                                       \
+#define FBIN(name, T, in, out, expr)                                           \
+	L_##name:                                                              \
+	{                                                                      \
+		T a = S(1).in, b = S(2).in;                                    \
+		S(0).out = (expr);                                             \
+		ADV(3);                                                        \
+		NEXT();                                                        \
 	}
-#define UN(name, T, in, out, expr)                                            \
-	L_##name : {                                                          \
-		T a = S(1).in;                                                \
-		S(0).out = (expr);                                            \
-		ADV(2);                                                       \
-		NEXT();                                                       \
+#define UN(name, T, in, out, expr)                                             \
+	L_##name:                                                              \
+	{                                                                      \
+		T a = S(1).in;                                                 \
+		S(0).out = (expr);                                             \
+		ADV(2);                                                        \
+		NEXT();                                                        \
 	}
 /* Trapping float-to-int truncation. */
-#define TRUNC(name, T, in, out, OT, fn)                                       \
-	L_##name : {                                                          \
-		OT r = 0;                                                     \
-		int e_ = fn(S(1).in, &r);                                     \
-		if (HW_UNLIKELY(e_))                                          \
-			TRAP2(e_);                                            \
-		S(0).out = r;                                                 \
-		ADV(2);                                                       \
-		NEXT();                                                       \
+#define TRUNC(name, T, in, out, OT, fn)                                        \
+	L_##name:                                                              \
+	{                                                                      \
+		OT r = 0;                                                      \
+		int e_ = fn(S(1).in, &r);                                      \
+		if (HW_UNLIKELY(e_))                                           \
+			TRAP2(e_);                                             \
+		S(0).out = r;                                                  \
+		ADV(2);                                                        \
+		NEXT();                                                        \
 	}
-#define TRAP2(e)                                                              \
-	do {                                                                  \
+#define TRAP2(e)                                                               \
+	do {                                                                   \
 		trap = (e) == 1 ? HW_TRAP_INVALID_CONV : HW_TRAP_INT_OVERFLOW; \
-		goto do_trap;                                                 \
+		goto do_trap;                                                  \
 	} while (0)
 
 /* Fused compare-and-branch: the branch word T and, in _F forms, the fuel
  * weight W follow the operands. */
-#define C_EQ(st, a, b) ((a) == (b))
-#define C_NE(st, a, b) ((a) != (b))
+#define C_EQ(st, a, b)	 ((a) == (b))
+#define C_NE(st, a, b)	 ((a) != (b))
 #define C_LT_S(st, a, b) ((st)(a) < (st)(b))
 #define C_LT_U(st, a, b) ((a) < (b))
 #define C_GT_S(st, a, b) ((st)(a) > (st)(b))
@@ -175,74 +184,82 @@ static inline uint64_t rd64(const uint32_t *p)
 #define C_LE_U(st, a, b) ((a) <= (b))
 #define C_GE_S(st, a, b) ((st)(a) >= (st)(b))
 #define C_GE_U(st, a, b) ((a) >= (b))
-#define BRC(X, n)                                                             \
-	L_BR_I32_##n : {                                                      \
-		if (C_##n(int32_t, S(0).u32, S(1).u32))                       \
-			ip += (int32_t)A(2);                                  \
-		else                                                          \
-			ADV(3);                                               \
-		NEXT();                                                       \
-	}                                                                     \
-	L_BR_I32_##n##_F : {                                                  \
-		if (C_##n(int32_t, S(0).u32, S(1).u32)) {                     \
-			uint32_t w_ = A(3);                                   \
-			ip += (int32_t)A(2);                                  \
-			FUEL(w_);                                             \
-		} else {                                                      \
-			ADV(4);                                               \
-		}                                                             \
-		NEXT();                                                       \
-	}                                                                     \
-	L_BR_I32_##n##_I : {                                                  \
-		if (C_##n(int32_t, S(0).u32, A(1)))                           \
-			ip += (int32_t)A(2);                                  \
-		else                                                          \
-			ADV(3);                                               \
-		NEXT();                                                       \
-	}                                                                     \
-	L_BR_I32_##n##_I_F : {                                                \
-		if (C_##n(int32_t, S(0).u32, A(1))) {                         \
-			uint32_t w_ = A(3);                                   \
-			ip += (int32_t)A(2);                                  \
-			FUEL(w_);                                             \
-		} else {                                                      \
-			ADV(4);                                               \
-		}                                                             \
-		NEXT();                                                       \
-	}                                                                     \
-	L_BR_I64_##n : {                                                      \
-		if (C_##n(int64_t, S(0).u64, S(1).u64))                       \
-			ip += (int32_t)A(2);                                  \
-		else                                                          \
-			ADV(3);                                               \
-		NEXT();                                                       \
-	}                                                                     \
-	L_BR_I64_##n##_F : {                                                  \
-		if (C_##n(int64_t, S(0).u64, S(1).u64)) {                     \
-			uint32_t w_ = A(3);                                   \
-			ip += (int32_t)A(2);                                  \
-			FUEL(w_);                                             \
-		} else {                                                      \
-			ADV(4);                                               \
-		}                                                             \
-		NEXT();                                                       \
-	}                                                                     \
-	L_BR_I64_##n##_I : {                                                  \
-		if (C_##n(int64_t, S(0).u64, rd64(ip + 3)))                   \
-			ip += (int32_t)A(3);                                  \
-		else                                                          \
-			ADV(4);                                               \
-		NEXT();                                                       \
-	}                                                                     \
-	L_BR_I64_##n##_I_F : {                                                \
-		if (C_##n(int64_t, S(0).u64, rd64(ip + 3))) {                 \
-			uint32_t w_ = A(4);                                   \
-			ip += (int32_t)A(3);                                  \
-			FUEL(w_);                                             \
-		} else {                                                      \
-			ADV(5);                                               \
-		}                                                             \
-		NEXT();                                                       \
+#define BRC(X, n)                                                              \
+	L_BR_I32_##n:                                                          \
+	{                                                                      \
+		if (C_##n(int32_t, S(0).u32, S(1).u32))                        \
+			ip += (int32_t)A(2);                                   \
+		else                                                           \
+			ADV(3);                                                \
+		NEXT();                                                        \
+	}                                                                      \
+	L_BR_I32_##n##_F:                                                      \
+	{                                                                      \
+		if (C_##n(int32_t, S(0).u32, S(1).u32)) {                      \
+			uint32_t w_ = A(3);                                    \
+			ip += (int32_t)A(2);                                   \
+			FUEL(w_);                                              \
+		} else {                                                       \
+			ADV(4);                                                \
+		}                                                              \
+		NEXT();                                                        \
+	}                                                                      \
+	L_BR_I32_##n##_I:                                                      \
+	{                                                                      \
+		if (C_##n(int32_t, S(0).u32, A(1)))                            \
+			ip += (int32_t)A(2);                                   \
+		else                                                           \
+			ADV(3);                                                \
+		NEXT();                                                        \
+	}                                                                      \
+	L_BR_I32_##n##_I_F:                                                    \
+	{                                                                      \
+		if (C_##n(int32_t, S(0).u32, A(1))) {                          \
+			uint32_t w_ = A(3);                                    \
+			ip += (int32_t)A(2);                                   \
+			FUEL(w_);                                              \
+		} else {                                                       \
+			ADV(4);                                                \
+		}                                                              \
+		NEXT();                                                        \
+	}                                                                      \
+	L_BR_I64_##n:                                                          \
+	{                                                                      \
+		if (C_##n(int64_t, S(0).u64, S(1).u64))                        \
+			ip += (int32_t)A(2);                                   \
+		else                                                           \
+			ADV(3);                                                \
+		NEXT();                                                        \
+	}                                                                      \
+	L_BR_I64_##n##_F:                                                      \
+	{                                                                      \
+		if (C_##n(int64_t, S(0).u64, S(1).u64)) {                      \
+			uint32_t w_ = A(3);                                    \
+			ip += (int32_t)A(2);                                   \
+			FUEL(w_);                                              \
+		} else {                                                       \
+			ADV(4);                                                \
+		}                                                              \
+		NEXT();                                                        \
+	}                                                                      \
+	L_BR_I64_##n##_I:                                                      \
+	{                                                                      \
+		if (C_##n(int64_t, S(0).u64, rd64(ip + 3)))                    \
+			ip += (int32_t)A(3);                                   \
+		else                                                           \
+			ADV(4);                                                \
+		NEXT();                                                        \
+	}                                                                      \
+	L_BR_I64_##n##_I_F:                                                    \
+	{                                                                      \
+		if (C_##n(int64_t, S(0).u64, rd64(ip + 3))) {                  \
+			uint32_t w_ = A(4);                                    \
+			ip += (int32_t)A(3);                                   \
+			FUEL(w_);                                              \
+		} else {                                                       \
+			ADV(5);                                                \
+		}                                                              \
+		NEXT();                                                        \
 	}
 
 static int interp(hw_exec *x, const void *const **handlers)
@@ -287,24 +304,25 @@ static int interp(hw_exec *x, const void *const **handlers)
 L_UNREACHABLE:
 	TRAP(UNREACHABLE);
 
-#define ENTER_BODY()                                                          \
-	do {                                                                  \
-		size_t off_ = (size_t)(fp - stack);                           \
-		if (HW_UNLIKELY(off_ + A(2) > cap)) {                         \
-			int rc_;                                              \
-			SAVE();                                               \
-			rc_ = hw__stack_grow(x, off_ + A(2));                 \
-			if (rc_) {                                            \
-				trap = rc_ == HB_ENOMEM ? HW_TRAP_NOMEM       \
-							: HW_TRAP_STACK_EXHAUSTED; \
-				goto do_trap;                                 \
-			}                                                     \
-			stack = x->stack;                                     \
-			cap = x->cap;                                         \
-			fp = stack + off_;                                    \
-		}                                                             \
-		if (A(1))                                                     \
-			memset(fp + A(0), 0, (size_t)A(1) * sizeof *fp);      \
+#define ENTER_BODY()                                                           \
+	do {                                                                   \
+		size_t off_ = (size_t)(fp - stack);                            \
+		if (HW_UNLIKELY(off_ + A(2) > cap)) {                          \
+			int rc_;                                               \
+			SAVE();                                                \
+			rc_ = hw__stack_grow(x, off_ + A(2));                  \
+			if (rc_) {                                             \
+				trap = rc_ == HB_ENOMEM                        \
+					       ? HW_TRAP_NOMEM                 \
+					       : HW_TRAP_STACK_EXHAUSTED;      \
+				goto do_trap;                                  \
+			}                                                      \
+			stack = x->stack;                                      \
+			cap = x->cap;                                          \
+			fp = stack + off_;                                     \
+		}                                                              \
+		if (A(1))                                                      \
+			memset(fp + A(0), 0, (size_t)A(1) * sizeof *fp);       \
 	} while (0)
 L_ENTER:
 	ENTER_BODY();
@@ -547,7 +565,7 @@ L_TABLE_SIZE:
 	NEXT();
 L_TABLE_GROW:
 	S(0).u64 = (uint32_t)hw__table_grow(inst->tables[A(1)], S(3).u32,
-					   S(2).ref);
+					    S(2).ref);
 	ADV(4);
 	NEXT();
 L_TABLE_FILL : {
@@ -804,11 +822,12 @@ L_I64_REM_U : {
 	UN(F64_SQRT, double, f64, f64, sqrt(a))
 	FBIN(F32_ADD, float, f32, f32, a + b)
 	FBIN(F32_SUB, float, f32, f32, a - b)
-	FBIN(F32_MUL, float, f32, f32, a * b)
+	FBIN(F32_MUL, float, f32, f32, a *b)
 	FBIN(F32_DIV, float, f32, f32, a / b)
 	FBIN(F32_MIN, float, f32, f32, hw_fminf(a, b))
 	FBIN(F32_MAX, float, f32, f32, hw_fmaxf(a, b))
-	FBIN(F32_COPYSIGN, uint32_t, u32, u32, (a & 0x7FFFFFFFu) | (b & 0x80000000u))
+	FBIN(F32_COPYSIGN, uint32_t, u32, u32,
+	     (a & 0x7FFFFFFFu) | (b & 0x80000000u))
 	FBIN(F32_EQ, float, f32, u64, a == b)
 	FBIN(F32_NE, float, f32, u64, a != b)
 	FBIN(F32_LT, float, f32, u64, a < b)
@@ -817,7 +836,7 @@ L_I64_REM_U : {
 	FBIN(F32_GE, float, f32, u64, a >= b)
 	FBIN(F64_ADD, double, f64, f64, a + b)
 	FBIN(F64_SUB, double, f64, f64, a - b)
-	FBIN(F64_MUL, double, f64, f64, a * b)
+	FBIN(F64_MUL, double, f64, f64, a *b)
 	FBIN(F64_DIV, double, f64, f64, a / b)
 	FBIN(F64_MIN, double, f64, f64, hw_fmin(a, b))
 	FBIN(F64_MAX, double, f64, f64, hw_fmax(a, b))

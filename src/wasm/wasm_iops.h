@@ -12,6 +12,7 @@
 #ifndef HEARTH_WASM_IOPS_H
 #define HEARTH_WASM_IOPS_H
 
+/* clang-format off */
 /* i32/i64 binary operators that also exist with an immediate right-hand
  * side (NAME_I: d a I for i32, d a L for i64). */
 #define HW_BINI(M, X)                                                            \
@@ -134,5 +135,7 @@ enum {
 #undef HW__IOP_ENUM
 	HW_I__COUNT
 };
+
+/* clang-format on */
 
 #endif

@@ -83,16 +83,34 @@ static inline double hw_fmax(double a, double b)
 
 /* Rounding. libm passes a signalling NaN through unquieted; Wasm wants
  * an arithmetic (quiet) NaN, which a + a gives. nearest: ties to even. */
-static inline float hw_ceilf(float a) { return a != a ? a + a : ceilf(a); }
-static inline float hw_floorf(float a) { return a != a ? a + a : floorf(a); }
-static inline float hw_truncf(float a) { return a != a ? a + a : truncf(a); }
+static inline float hw_ceilf(float a)
+{
+	return a != a ? a + a : ceilf(a);
+}
+static inline float hw_floorf(float a)
+{
+	return a != a ? a + a : floorf(a);
+}
+static inline float hw_truncf(float a)
+{
+	return a != a ? a + a : truncf(a);
+}
 static inline float hw_nearestf(float a)
 {
 	return a != a ? a + a : nearbyintf(a);
 }
-static inline double hw_ceil(double a) { return a != a ? a + a : ceil(a); }
-static inline double hw_floor(double a) { return a != a ? a + a : floor(a); }
-static inline double hw_trunc(double a) { return a != a ? a + a : trunc(a); }
+static inline double hw_ceil(double a)
+{
+	return a != a ? a + a : ceil(a);
+}
+static inline double hw_floor(double a)
+{
+	return a != a ? a + a : floor(a);
+}
+static inline double hw_trunc(double a)
+{
+	return a != a ? a + a : trunc(a);
+}
 static inline double hw_nearest(double a)
 {
 	return a != a ? a + a : nearbyint(a);

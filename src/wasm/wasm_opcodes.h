@@ -8,6 +8,7 @@
 #ifndef HEARTH_WASM_OPCODES_H
 #define HEARTH_WASM_OPCODES_H
 
+/* clang-format off */
 /* Immediate kinds. */
 enum {
 	HW_IMM_NONE,
@@ -504,5 +505,7 @@ typedef struct hw_opinfo {
 /* The description of op (0x00..0xFF, 0xFC00.., 0xFD00..), or one with
  * name == NULL when op is no instruction. */
 const hw_opinfo *hw__opinfo(uint32_t op);
+
+/* clang-format on */
 
 #endif

@@ -10,10 +10,10 @@
 #include "hearth/error.h"
 #include "wasm_int.h"
 
-#define PAGE 65536u
+#define PAGE		  65536u
 #define FIRST_STACK_SLOTS 256u
-#define FIRST_FRAMES 16u
-#define IDLE_STACK_SLOTS 4096u /* a finished run keeps at most this */
+#define FIRST_FRAMES	  16u
+#define IDLE_STACK_SLOTS  4096u /* a finished run keeps at most this */
 
 /* ---- owners ---- */
 
@@ -38,7 +38,8 @@ void hw__obj_unref(hw_obj *o)
 		return;
 	switch (o->kind) {
 	case HW_OBJ_INSTANCE:
-		instance_destroy((hw_instance *)((char *)o - offsetof(hw_instance, obj)));
+		instance_destroy((hw_instance *)((char *)o -
+						 offsetof(hw_instance, obj)));
 		break;
 	case HW_OBJ_FUNC:
 		free((char *)o - offsetof(hw_hostfunc, obj));
@@ -51,7 +52,8 @@ void hw__obj_unref(hw_obj *o)
 		break;
 	}
 	case HW_OBJ_MEMORY: {
-		hw_memory *mem = (hw_memory *)((char *)o - offsetof(hw_memory, obj));
+		hw_memory *mem =
+			(hw_memory *)((char *)o - offsetof(hw_memory, obj));
 
 		memory_release(mem);
 		free(mem);
@@ -87,7 +89,8 @@ static int memory_init(hw_memory *mem, uint32_t pages, uint32_t max)
 	mem->mapped = 0;
 	if (bytes) {
 		void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			       0);
 
 		if (p == MAP_FAILED)
 			return HB_ENOMEM;
@@ -118,9 +121,11 @@ int64_t hw__memory_grow(hw_memory *mem, uint32_t delta)
 			want = cap;
 		if (mem->mapped == 0)
 			p = mmap(NULL, want, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				 -1, 0);
 		else
-			p = mremap(mem->base, mem->mapped, want, MREMAP_MAYMOVE);
+			p = mremap(mem->base, mem->mapped, want,
+				   MREMAP_MAYMOVE);
 		if (p == MAP_FAILED)
 			return -1;
 		mem->base = p;
@@ -227,7 +232,8 @@ int hw_table_new(hw_valtype reftype, uint32_t min, uint32_t max, bool has_max,
 	}
 	t->size = min;
 	for (uint32_t i = 0; i < min; i++)
-		t->elems[i] = reftype == HW_FUNCREF ? (void *)init.func : init.ext;
+		t->elems[i] =
+			reftype == HW_FUNCREF ? (void *)init.func : init.ext;
 	*out = t;
 	return 0;
 }
@@ -448,7 +454,8 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 		hw_val *p = realloc(x->scratch, n * sizeof *p);
 
 		if (!p) {
-			snprintf(x->trap_msg, sizeof x->trap_msg, "out of memory");
+			snprintf(x->trap_msg, sizeof x->trap_msg,
+				 "out of memory");
 			return HW_HOST_TRAP;
 		}
 		x->scratch = p;
@@ -464,7 +471,8 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 	if (rc == HW_HOST_OK) {
 		s = slots;
 		for (uint32_t i = 0; i < ft->nresults; i++) {
-			val_to_slots(ft->results[i], &x->scratch[ft->nparams + i], s);
+			val_to_slots(ft->results[i],
+				     &x->scratch[ft->nparams + i], s);
 			s += hw__slots(ft->results[i]);
 		}
 		return rc;
@@ -475,28 +483,44 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 		snprintf(x->trap_msg, sizeof x->trap_msg,
 			 "host function returned %d", rc);
 	else if (!x->trap_msg[0])
-		snprintf(x->trap_msg, sizeof x->trap_msg, "host function trapped");
+		snprintf(x->trap_msg, sizeof x->trap_msg,
+			 "host function trapped");
 	return HW_HOST_TRAP;
 }
 
 const char *hw_trap_string(hw_trap_code code)
 {
 	switch (code) {
-	case HW_TRAP_NONE: return "no trap";
-	case HW_TRAP_UNREACHABLE: return "unreachable";
-	case HW_TRAP_MEMORY_OOB: return "out of bounds memory access";
-	case HW_TRAP_TABLE_OOB: return "out of bounds table access";
-	case HW_TRAP_UNDEFINED_ELEM: return "undefined element";
-	case HW_TRAP_UNINIT_ELEM: return "uninitialized element";
-	case HW_TRAP_INDIRECT_TYPE: return "indirect call type mismatch";
-	case HW_TRAP_DIV_ZERO: return "integer divide by zero";
-	case HW_TRAP_INT_OVERFLOW: return "integer overflow";
-	case HW_TRAP_INVALID_CONV: return "invalid conversion to integer";
-	case HW_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
-	case HW_TRAP_OUT_OF_FUEL: return "out of fuel";
-	case HW_TRAP_HOST: return "host function trapped";
-	case HW_TRAP_ABORTED: return "aborted";
-	case HW_TRAP_NOMEM: return "out of memory";
+	case HW_TRAP_NONE:
+		return "no trap";
+	case HW_TRAP_UNREACHABLE:
+		return "unreachable";
+	case HW_TRAP_MEMORY_OOB:
+		return "out of bounds memory access";
+	case HW_TRAP_TABLE_OOB:
+		return "out of bounds table access";
+	case HW_TRAP_UNDEFINED_ELEM:
+		return "undefined element";
+	case HW_TRAP_UNINIT_ELEM:
+		return "uninitialized element";
+	case HW_TRAP_INDIRECT_TYPE:
+		return "indirect call type mismatch";
+	case HW_TRAP_DIV_ZERO:
+		return "integer divide by zero";
+	case HW_TRAP_INT_OVERFLOW:
+		return "integer overflow";
+	case HW_TRAP_INVALID_CONV:
+		return "invalid conversion to integer";
+	case HW_TRAP_STACK_EXHAUSTED:
+		return "call stack exhausted";
+	case HW_TRAP_OUT_OF_FUEL:
+		return "out of fuel";
+	case HW_TRAP_HOST:
+		return "host function trapped";
+	case HW_TRAP_ABORTED:
+		return "aborted";
+	case HW_TRAP_NOMEM:
+		return "out of memory";
 	}
 	return "unknown trap";
 }
@@ -533,7 +557,8 @@ static int exec_begin(hw_exec *x, hw_func *f, const hw_val *args)
 {
 	const hw_functype *ft = f->type;
 	size_t need = (ft->param_slots > ft->result_slots ? ft->param_slots
-							  : ft->result_slots) + 1;
+							  : ft->result_slots) +
+		      1;
 	hw_slot *s;
 	int rc;
 
@@ -585,7 +610,8 @@ int hw_instance_call(hw_instance *inst, hw_func *f, const hw_val *args,
 		x->trap = HW_TRAP_HOST;
 		if (rc == HW_HOST_SUSPEND)
 			snprintf(x->trap_msg, sizeof x->trap_msg,
-				 "a host function called directly cannot suspend");
+				 "a host function called directly cannot "
+				 "suspend");
 		else if (!x->trap_msg[0])
 			snprintf(x->trap_msg, sizeof x->trap_msg,
 				 "host function trapped");
@@ -741,8 +767,8 @@ static void eval_const(hw_instance *inst, const hw_constexpr *cx, hw_val *out)
 	}
 }
 
-int hw__table_init(hw_instance *inst, uint32_t table, uint32_t seg,
-		   uint32_t d, uint32_t s, uint32_t n)
+int hw__table_init(hw_instance *inst, uint32_t table, uint32_t seg, uint32_t d,
+		   uint32_t s, uint32_t n)
 {
 	const hw_elemseg *e = &inst->mod->elems[seg];
 	hw_table *t = inst->tables[table];
@@ -846,7 +872,8 @@ static int link_import(hw_instance *inst, const hw_import *im,
 	case HW_EXTERN_FUNC: {
 		hw_func *f = ext->u.func;
 
-		if (!hw__functype_eq(f->type, &m->types[m->funcs[im->index].type]))
+		if (!hw__functype_eq(f->type,
+				     &m->types[m->funcs[im->index].type]))
 			return unlinkable(err, im, "incompatible import type",
 					  "function type differs");
 		inst->fimports[im->index] = f;
@@ -869,7 +896,8 @@ static int link_import(hw_instance *inst, const hw_import *im,
 		hw_memory *mem = ext->u.memory;
 		const hw_limits *want = &m->mems[im->index];
 
-		if (!limits_match(mem->pages, mem->type_max, mem->has_max, want))
+		if (!limits_match(mem->pages, mem->type_max, mem->has_max,
+				  want))
 			return unlinkable(err, im, "incompatible import type",
 					  "memory limits differ");
 		inst->mem0 = mem;
@@ -928,8 +956,8 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 		o.max_call_depth = HW_DEFAULT_CALL_DEPTH;
 	if (nimports != m->nimports || (nimports && !imports))
 		return hw__error(err, HB_EUNLINKABLE, -1, 0, "unknown import",
-				 "%u imports given, the module has %u", nimports,
-				 m->nimports);
+				 "%u imports given, the module has %u",
+				 nimports, m->nimports);
 
 	size = align16(sizeof *inst);
 	size += align16((size_t)m->nfunc_imports * sizeof(hw_func *));
@@ -945,10 +973,10 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 		return hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
 	inst = (hw_instance *)base;
 	off = align16(sizeof *inst);
-#define CARVE(field, n)                                                       \
-	do {                                                                  \
-		inst->field = (void *)(base + off);                           \
-		off += align16((size_t)(n) * sizeof *inst->field);            \
+#define CARVE(field, n)                                                        \
+	do {                                                                   \
+		inst->field = (void *)(base + off);                            \
+		off += align16((size_t)(n) * sizeof *inst->field);             \
 	} while (0)
 	CARVE(fimports, m->nfunc_imports);
 	CARVE(frefs, m->nrefs);
@@ -1061,9 +1089,11 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 			int t;
 
 			eval_const(inst, &e->offset, &at);
-			t = hw__table_init(inst, e->table, i, at.i32, 0, e->count);
+			t = hw__table_init(inst, e->table, i, at.i32, 0,
+					   e->count);
 			if (t) {
-				rc = hw__error(err, HB_ETRAP, HW_SEC_ELEMENT, e->pos,
+				rc = hw__error(err, HB_ETRAP, HW_SEC_ELEMENT,
+					       e->pos,
 					       hw_trap_string((hw_trap_code)t),
 					       "element segment %u", i);
 				goto trapped;
@@ -1120,7 +1150,8 @@ int hw_instance_export_n(const hw_instance *inst, const char *name, size_t len,
 		out->kind = (hw_externkind)e->kind;
 		switch (e->kind) {
 		case HW_EXTERN_FUNC:
-			out->u.func = hw__inst_funcref((hw_instance *)inst, e->index);
+			out->u.func =
+				hw__inst_funcref((hw_instance *)inst, e->index);
 			break;
 		case HW_EXTERN_TABLE:
 			out->u.table = inst->tables[e->index];

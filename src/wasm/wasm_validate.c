@@ -23,8 +23,9 @@ static int check_limits(hw_error *err, int sec, size_t off, const hw_limits *l,
 			uint64_t bound, bool memory)
 {
 	if (memory && (l->min > bound || (l->has_max && l->max > bound)))
-		return invalid(err, sec, off,
-			       "memory size must be at most 65536 pages (4GiB)");
+		return invalid(
+			err, sec, off,
+			"memory size must be at most 65536 pages (4GiB)");
 	if (l->has_max && l->min > l->max)
 		return invalid(err, sec, off,
 			       "size minimum must not be greater than maximum");
@@ -104,8 +105,9 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 			return hw__error(err, HB_EINVALID,
 					 i < m->nfunc_imports ? HW_SEC_IMPORT
 							      : HW_SEC_FUNCTION,
-					 m->funcs[i].type_offset, "unknown type",
-					 "%u", m->funcs[i].type);
+					 m->funcs[i].type_offset,
+					 "unknown type", "%u",
+					 m->funcs[i].type);
 	for (uint32_t i = 0; i < m->ntables; i++)
 		if ((rc = check_limits(err,
 				       i < m->ntable_imports ? HW_SEC_IMPORT
@@ -122,7 +124,8 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 			return rc;
 	if (m->nmems > 1)
 		return invalid(err,
-			       m->nmem_imports > 1 ? HW_SEC_IMPORT : HW_SEC_MEMORY,
+			       m->nmem_imports > 1 ? HW_SEC_IMPORT
+						   : HW_SEC_MEMORY,
 			       m->mem_offsets[1], "multiple memories");
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
 		const hw_constexpr *cx = &m->global_init[i];
@@ -144,17 +147,19 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 			static const char *const unknown[] = {
 				"unknown function", "unknown table",
 				"unknown memory", "unknown global"};
-			uint32_t bound = e->kind == HW_EXTERN_FUNC ? m->nfuncs
-				       : e->kind == HW_EXTERN_TABLE ? m->ntables
-				       : e->kind == HW_EXTERN_MEMORY ? m->nmems
-								     : m->nglobals;
+			uint32_t bound =
+				e->kind == HW_EXTERN_FUNC     ? m->nfuncs
+				: e->kind == HW_EXTERN_TABLE  ? m->ntables
+				: e->kind == HW_EXTERN_MEMORY ? m->nmems
+							      : m->nglobals;
 
 			sorted[i] = e;
 			if (e->index >= bound) {
 				free(sorted);
-				return hw__error(err, HB_EINVALID, HW_SEC_EXPORT,
-						 e->offset, unknown[e->kind],
-						 "%u", e->index);
+				return hw__error(err, HB_EINVALID,
+						 HW_SEC_EXPORT, e->offset,
+						 unknown[e->kind], "%u",
+						 e->index);
 			}
 			if (e->kind == HW_EXTERN_FUNC)
 				declare_ref(refs, e->index);
@@ -188,15 +193,17 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 
 		if (e->mode == HW_SEG_ACTIVE) {
 			if (e->table >= m->ntables)
-				return hw__error(err, HB_EINVALID, HW_SEC_ELEMENT,
-						 e->pos, "unknown table", "%u",
+				return hw__error(err, HB_EINVALID,
+						 HW_SEC_ELEMENT, e->pos,
+						 "unknown table", "%u",
 						 e->table);
 			if (m->tables[e->table].elem != e->type)
-				return hw__error(err, HB_EINVALID, HW_SEC_ELEMENT,
-						 e->pos, "type mismatch",
-						 "segment of %s for a table of %s",
-						 hw__typename(e->type),
-						 hw__typename(m->tables[e->table].elem));
+				return hw__error(
+					err, HB_EINVALID, HW_SEC_ELEMENT,
+					e->pos, "type mismatch",
+					"segment of %s for a table of %s",
+					hw__typename(e->type),
+					hw__typename(m->tables[e->table].elem));
 			if ((rc = check_constexpr(m, err, HW_SEC_ELEMENT,
 						  &e->offset, HW_I32)))
 				return rc;
@@ -227,11 +234,11 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 /* ---- function bodies ---- */
 
 typedef struct vctl {
-	uint32_t op;          /* block, loop, if, else; 0 for the body */
-	uint32_t height;      /* value stack height at entry */
+	uint32_t op;	 /* block, loop, if, else; 0 for the body */
+	uint32_t height; /* value stack height at entry */
 	uint32_t np, nr;
 	const uint8_t *params, *results;
-	uint8_t single;       /* storage for a one-value blocktype */
+	uint8_t single; /* storage for a one-value blocktype */
 	bool unreachable;
 } vctl;
 
@@ -401,15 +408,21 @@ static int check_sig(vctx *v, const char *sig)
 	int rc;
 
 	for (const char *p = colon; p-- > sig;) {
-		uint8_t t = *p == 'i' ? HW_I32 : *p == 'l' ? HW_I64
-			  : *p == 'f' ? HW_F32 : *p == 'd' ? HW_F64 : HW_V128;
+		uint8_t t = *p == 'i'	? HW_I32
+			    : *p == 'l' ? HW_I64
+			    : *p == 'f' ? HW_F32
+			    : *p == 'd' ? HW_F64
+					: HW_V128;
 
 		if ((rc = pop(v, t, NULL)))
 			return rc;
 	}
 	for (const char *p = colon + 1; *p; p++) {
-		uint8_t t = *p == 'i' ? HW_I32 : *p == 'l' ? HW_I64
-			  : *p == 'f' ? HW_F32 : *p == 'd' ? HW_F64 : HW_V128;
+		uint8_t t = *p == 'i'	? HW_I32
+			    : *p == 'l' ? HW_I64
+			    : *p == 'f' ? HW_F32
+			    : *p == 'd' ? HW_F64
+					: HW_V128;
 
 		if ((rc = push(v, t)))
 			return rc;
@@ -468,15 +481,17 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 	/* memory access: memory present, alignment within natural */
 	if (info->imm == HW_IMM_MEMARG || info->imm == HW_IMM_MEMLANE) {
 		uint32_t natural = info->imm == HW_IMM_MEMLANE
-					   ? (info->arg == 16 ? 0
+					   ? (info->arg == 16  ? 0
 					      : info->arg == 8 ? 1
-					      : info->arg == 4 ? 2 : 3)
+					      : info->arg == 4 ? 2
+							       : 3)
 					   : info->arg;
 
 		if ((rc = need_memory(v)))
 			return rc;
 		if (in->a > natural)
-			return verr(v, "alignment must not be larger than natural",
+			return verr(v,
+				    "alignment must not be larger than natural",
 				    NULL);
 	}
 	if (info->imm == HW_IMM_LANE || info->imm == HW_IMM_MEMLANE) {
@@ -538,7 +553,8 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 			if (c->np != c->nr ||
 			    (c->np && memcmp(c->params, ctl_results(c), c->np)))
 				return verr(v, "type mismatch",
-					    "if without else must not change types");
+					    "if without else must not change "
+					    "types");
 		}
 		saved = *c;
 		v->nctls--;
@@ -546,8 +562,9 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 			*done = true;
 			return 0;
 		}
-		return push_vals(v, saved.nr == 1 && saved.single ? &saved.single
-								 : saved.results,
+		return push_vals(v,
+				 saved.nr == 1 && saved.single ? &saved.single
+							       : saved.results,
 				 saved.nr);
 	}
 	case HW_OP_BR:
@@ -626,8 +643,9 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 		if (in->a >= m->ntypes)
 			return verr(v, "unknown type", NULL);
 		if (m->tables[in->b].elem != HW_FUNCREF)
-			return verr(v, "type mismatch",
-				    "call_indirect through a non-funcref table");
+			return verr(
+				v, "type mismatch",
+				"call_indirect through a non-funcref table");
 		ft = &m->types[in->a];
 		if ((rc = pop(v, HW_I32, NULL)) ||
 		    (rc = pop_vals(v, ft->params, ft->nparams)))
@@ -645,7 +663,8 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 			return verr(v, "type mismatch",
 				    "select without type on references");
 		if (t != T_UNKNOWN && t2 != T_UNKNOWN && t != t2)
-			return verr(v, "type mismatch", "select operands differ");
+			return verr(v, "type mismatch",
+				    "select operands differ");
 		return push(v, t == T_UNKNOWN ? t2 : t);
 	}
 	case HW_OP_SELECT_T:
@@ -691,12 +710,14 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 			return rc;
 		return push(v, HW_I32);
 	case HW_OP_TABLE_GROW:
-		if ((rc = need_table(v, in->a)) || (rc = pop(v, HW_I32, NULL)) ||
+		if ((rc = need_table(v, in->a)) ||
+		    (rc = pop(v, HW_I32, NULL)) ||
 		    (rc = pop(v, m->tables[in->a].elem, NULL)))
 			return rc;
 		return push(v, HW_I32);
 	case HW_OP_TABLE_FILL:
-		if ((rc = need_table(v, in->a)) || (rc = pop(v, HW_I32, NULL)) ||
+		if ((rc = need_table(v, in->a)) ||
+		    (rc = pop(v, HW_I32, NULL)) ||
 		    (rc = pop(v, m->tables[in->a].elem, NULL)) ||
 		    (rc = pop(v, HW_I32, NULL)))
 			return rc;
@@ -705,7 +726,8 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 		if ((rc = need_table(v, in->a)) || (rc = need_table(v, in->b)))
 			return rc;
 		if (m->tables[in->a].elem != m->tables[in->b].elem)
-			return verr(v, "type mismatch", "table element types differ");
+			return verr(v, "type mismatch",
+				    "table element types differ");
 		return check_sig(v, "iii:");
 	case HW_OP_TABLE_INIT:
 		if ((rc = need_elem(v, in->a)) || (rc = need_table(v, in->b)))
@@ -733,7 +755,8 @@ static int validate_instr(vctx *v, const hw_instr *in, bool *done)
 		if ((rc = pop(v, T_UNKNOWN, &t)))
 			return rc;
 		if (t != T_UNKNOWN && !hw__is_reftype(t))
-			return verr(v, "type mismatch", "ref.is_null on a number");
+			return verr(v, "type mismatch",
+				    "ref.is_null on a number");
 		return push(v, HW_I32);
 	case HW_OP_REF_FUNC:
 		if (in->a >= m->nfuncs)

@@ -25,7 +25,7 @@
 #include "hearth/wasm.h"
 #include "json.h"
 
-#define MAX_VALS 64
+#define MAX_VALS  64
 #define CALL_FUEL 50000000000LL /* a runaway test fails instead of hanging */
 
 typedef struct opts {
@@ -66,7 +66,8 @@ typedef struct file {
 
 /* ---- reporting ---- */
 
-static void fail(file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(file *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void fail(file *f, const char *fmt, ...)
 {
@@ -109,8 +110,10 @@ static int spectest_init(spectest *st)
 	rc |= hw_func_new(i64, 1, NULL, 0, print_fn, NULL, &st->print_i64);
 	rc |= hw_func_new(f32, 1, NULL, 0, print_fn, NULL, &st->print_f32);
 	rc |= hw_func_new(f64, 1, NULL, 0, print_fn, NULL, &st->print_f64);
-	rc |= hw_func_new(i32f32, 2, NULL, 0, print_fn, NULL, &st->print_i32_f32);
-	rc |= hw_func_new(f64f64, 2, NULL, 0, print_fn, NULL, &st->print_f64_f64);
+	rc |= hw_func_new(i32f32, 2, NULL, 0, print_fn, NULL,
+			  &st->print_i32_f32);
+	rc |= hw_func_new(f64f64, 2, NULL, 0, print_fn, NULL,
+			  &st->print_f64_f64);
 	memset(&v, 0, sizeof v);
 	v.i32 = 666;
 	rc |= hw_global_new(HW_I32, false, v, &st->g_i32);
@@ -155,10 +158,10 @@ static hw_extern spectest_lookup(spectest *st, const char *name, uint32_t len)
 {
 	hw_extern e = {HW_EXTERN_FUNC, {NULL}};
 	static const char *const fnames[] = {
-		"print", "print_i32", "print_i64", "print_f32", "print_f64",
-		"print_i32_f32", "print_f64_f64"};
-	hw_func *fns[] = {st->print, st->print_i32, st->print_i64,
-			  st->print_f32, st->print_f64, st->print_i32_f32,
+		"print",     "print_i32",     "print_i64",    "print_f32",
+		"print_f64", "print_i32_f32", "print_f64_f64"};
+	hw_func *fns[] = {st->print,	    st->print_i32, st->print_i64,
+			  st->print_f32,    st->print_f64, st->print_i32_f32,
 			  st->print_f64_f64};
 
 	for (size_t i = 0; i < sizeof fnames / sizeof *fnames; i++)
@@ -244,8 +247,8 @@ static int load_module(file *f, const char *filename, hw_module **m,
 	snprintf(path, sizeof path, "%s/%s", f->dir, filename);
 	bytes = read_file(path, &len);
 	if (!bytes) {
-		snprintf(err->message, sizeof err->message, "cannot read %.200s",
-			 filename);
+		snprintf(err->message, sizeof err->message,
+			 "cannot read %.200s", filename);
 		return HB_EIO;
 	}
 	rc = hw_module_new(bytes, len, &mo, m, err);
@@ -268,7 +271,8 @@ static hw_extern *resolve(file *f, hw_module *m)
 		ext[i].kind = info.kind;
 		ext[i].u.any = NULL;
 		if (name_is(info.module, info.module_len, "spectest")) {
-			ext[i] = spectest_lookup(&f->st, info.name, info.name_len);
+			ext[i] = spectest_lookup(&f->st, info.name,
+						 info.name_len);
 			continue;
 		}
 		for (size_t k = f->nregistered; k-- > 0;) {
@@ -277,7 +281,8 @@ static hw_extern *resolve(file *f, hw_module *m)
 			if (b->len == info.module_len &&
 			    memcmp(b->name, info.module, b->len) == 0) {
 				if (hw_instance_export_n(b->inst, info.name,
-							 info.name_len, &ext[i]))
+							 info.name_len,
+							 &ext[i]))
 					ext[i].u.any = NULL;
 				break;
 			}
@@ -319,8 +324,8 @@ static int keep(file *f, hw_instance *inst)
 
 /* Instantiate and start. OUT: *inst. Returns 0, HB_EUNLINKABLE, HB_ETRAP
  * (segments or start; *why says which trap). */
-static int instantiate(file *f, hw_module *m, hw_instance **inst,
-		       hw_error *err, const char **why)
+static int instantiate(file *f, hw_module *m, hw_instance **inst, hw_error *err,
+		       const char **why)
 {
 	hw_extern *ext = resolve(f, m);
 	int rc;
@@ -328,7 +333,8 @@ static int instantiate(file *f, hw_module *m, hw_instance **inst,
 	*why = NULL;
 	if (!ext)
 		return HB_ENOMEM;
-	rc = hw_instance_new(m, ext, hw_module_import_count(m), NULL, inst, err);
+	rc = hw_instance_new(m, ext, hw_module_import_count(m), NULL, inst,
+			     err);
 	free(ext);
 	if (rc) {
 		*why = err->reason;
@@ -374,13 +380,20 @@ static int lane_bits(const char *lt)
 
 static uint8_t type_code(const char *t)
 {
-	if (!strcmp(t, "i32")) return HW_I32;
-	if (!strcmp(t, "i64")) return HW_I64;
-	if (!strcmp(t, "f32")) return HW_F32;
-	if (!strcmp(t, "f64")) return HW_F64;
-	if (!strcmp(t, "v128")) return HW_V128;
-	if (!strcmp(t, "funcref")) return HW_FUNCREF;
-	if (!strcmp(t, "externref")) return HW_EXTERNREF;
+	if (!strcmp(t, "i32"))
+		return HW_I32;
+	if (!strcmp(t, "i64"))
+		return HW_I64;
+	if (!strcmp(t, "f32"))
+		return HW_F32;
+	if (!strcmp(t, "f64"))
+		return HW_F64;
+	if (!strcmp(t, "v128"))
+		return HW_V128;
+	if (!strcmp(t, "funcref"))
+		return HW_FUNCREF;
+	if (!strcmp(t, "externref"))
+		return HW_EXTERNREF;
 	return 0;
 }
 
@@ -474,8 +487,9 @@ static bool check_result(const js *e, const hw_val *got, char *why, size_t n)
 	case HW_EXTERNREF:
 		if (!v) /* any non-null reference */
 			return got->ext != NULL;
-		if (!strcmp(v->str, "null") ? got->ext == NULL
-					    : got->ext == (void *)(uintptr_t)(num(v->str) + 1))
+		if (!strcmp(v->str, "null")
+			    ? got->ext == NULL
+			    : got->ext == (void *)(uintptr_t)(num(v->str) + 1))
 			return true;
 		snprintf(why, n, "got externref %p, want %s", got->ext, v->str);
 		return false;
@@ -491,7 +505,8 @@ static bool check_result(const js *e, const hw_val *got, char *why, size_t n)
 		const char *lt = js_str(e, "lane_type");
 		int bits = lt ? lane_bits(lt) : 0;
 
-		if (!bits || !v || v->kind != JS_ARR || v->n * (size_t)bits != 128)
+		if (!bits || !v || v->kind != JS_ARR ||
+		    v->n * (size_t)bits != 128)
 			return false;
 		for (size_t i = 0; i < v->n; i++) {
 			uint64_t x = 0;
@@ -503,10 +518,13 @@ static bool check_result(const js *e, const hw_val *got, char *why, size_t n)
 				ok = float_ok(v->items[i]->str, x, bits);
 			else
 				ok = x == (num(v->items[i]->str) &
-					   (bits == 64 ? ~0ull : (1ull << bits) - 1));
+					   (bits == 64 ? ~0ull
+						       : (1ull << bits) - 1));
 			if (!ok) {
-				snprintf(why, n, "v128 lane %zu (%s): got 0x%" PRIx64
-					 ", want %s", i, lt, x, v->items[i]->str);
+				snprintf(why, n,
+					 "v128 lane %zu (%s): got 0x%" PRIx64
+					 ", want %s",
+					 i, lt, x, v->items[i]->str);
 				return false;
 			}
 		}
@@ -542,7 +560,8 @@ static int act(file *f, const js *a, hw_val *res, uint32_t *nres,
 	}
 	if (!strcmp(type, "get")) {
 		if (ext.kind != HW_EXTERN_GLOBAL) {
-			snprintf(why, whylen, "\"%s\" is not a global", field->str);
+			snprintf(why, whylen, "\"%s\" is not a global",
+				 field->str);
 			return ACT_ERROR;
 		}
 		res[0] = hw_global_get(ext.u.global);
@@ -557,7 +576,8 @@ static int act(file *f, const js *a, hw_val *res, uint32_t *nres,
 		int rc;
 
 		if (ext.kind != HW_EXTERN_FUNC || nargs > MAX_VALS) {
-			snprintf(why, whylen, "\"%s\" is not a function", field->str);
+			snprintf(why, whylen, "\"%s\" is not a function",
+				 field->str);
 			return ACT_ERROR;
 		}
 		for (uint32_t i = 0; i < nargs; i++) {
@@ -585,7 +605,8 @@ static int act(file *f, const js *a, hw_val *res, uint32_t *nres,
 			hw_instance_abort(inst);
 		snprintf(why, whylen, "call returned %d (%s)", rc,
 			 rc == HW_OUT_OF_FUEL ? "out of fuel"
-			 : rc < 0 ? hb_strerror(rc) : "suspended");
+			 : rc < 0	      ? hb_strerror(rc)
+					      : "suspended");
 		return ACT_ERROR;
 	}
 	snprintf(why, whylen, "unknown action %s", type ? type : "?");
@@ -650,7 +671,8 @@ static void cmd_action(file *f, const js *cmd, bool check)
 	uint32_t nres;
 	hw_trap_code trap;
 	char why[256];
-	int r = act(f, js_get(cmd, "action"), res, &nres, &trap, why, sizeof why);
+	int r = act(f, js_get(cmd, "action"), res, &nres, &trap, why,
+		    sizeof why);
 
 	if (r != ACT_OK) {
 		fail(f, "%s \"%s\": %s", check ? "assert_return" : "action",
@@ -664,7 +686,8 @@ static void cmd_action(file *f, const js *cmd, bool check)
 			return;
 		}
 		for (uint32_t i = 0; i < nres; i++) {
-			if (!check_result(exp->items[i], &res[i], why, sizeof why)) {
+			if (!check_result(exp->items[i], &res[i], why,
+					  sizeof why)) {
 				fail(f, "assert_return \"%s\" result %u: %s",
 				     field_of(cmd), i, why);
 				return;
@@ -688,7 +711,8 @@ static void cmd_trap(file *f, const js *cmd, bool exhaustion)
 	uint32_t nres;
 	hw_trap_code trap;
 	char why[256];
-	int r = act(f, js_get(cmd, "action"), res, &nres, &trap, why, sizeof why);
+	int r = act(f, js_get(cmd, "action"), res, &nres, &trap, why,
+		    sizeof why);
 	const char *kind = exhaustion ? "assert_exhaustion" : "assert_trap";
 
 	if (r == ACT_OK) {
@@ -700,7 +724,8 @@ static void cmd_trap(file *f, const js *cmd, bool exhaustion)
 		fail(f, "%s \"%s\": %s", kind, field_of(cmd), why);
 		return;
 	}
-	if (exhaustion ? trap != HW_TRAP_STACK_EXHAUSTED : !text_ok(why, text)) {
+	if (exhaustion ? trap != HW_TRAP_STACK_EXHAUSTED
+		       : !text_ok(why, text)) {
 		fail(f, "%s \"%s\": trapped with \"%s\", want \"%s\"", kind,
 		     field_of(cmd), why, text);
 		return;
@@ -712,8 +737,8 @@ static void cmd_bad_module(file *f, const js *cmd, int want)
 {
 	const char *fn = js_str(cmd, "filename");
 	const char *type = js_str(cmd, "module_type");
-	const char *kind = want == HB_EMALFORMED ? "assert_malformed"
-						 : "assert_invalid";
+	const char *kind =
+		want == HB_EMALFORMED ? "assert_malformed" : "assert_invalid";
 	char path[4096];
 	uint8_t *bytes;
 	size_t len = 0;
@@ -747,8 +772,8 @@ static void cmd_bad_module(file *f, const js *cmd, int want)
 static void cmd_link_fail(file *f, const js *cmd, bool unlinkable)
 {
 	const char *fn = js_str(cmd, "filename"), *text = js_str(cmd, "text");
-	const char *kind = unlinkable ? "assert_unlinkable"
-				      : "assert_uninstantiable";
+	const char *kind =
+		unlinkable ? "assert_unlinkable" : "assert_uninstantiable";
 	hw_module *m = NULL;
 	hw_instance *inst = NULL;
 	hw_error err;
@@ -756,7 +781,8 @@ static void cmd_link_fail(file *f, const js *cmd, bool unlinkable)
 	int rc;
 
 	if ((rc = load_module(f, fn, &m, &err))) {
-		fail(f, "%s %s: %s (%s)", kind, fn, hb_errname(rc), err.message);
+		fail(f, "%s %s: %s (%s)", kind, fn, hb_errname(rc),
+		     err.message);
 		return;
 	}
 	rc = instantiate(f, m, &inst, &err, &why);
@@ -766,7 +792,8 @@ static void cmd_link_fail(file *f, const js *cmd, bool unlinkable)
 		fail(f, "%s %s: instantiated", kind, fn);
 		return;
 	}
-	if (rc != (unlinkable ? HB_EUNLINKABLE : HB_ETRAP) || !text_ok(why, text)) {
+	if (rc != (unlinkable ? HB_EUNLINKABLE : HB_ETRAP) ||
+	    !text_ok(why, text)) {
 		fail(f, "%s %s: %s \"%s\", want \"%s\"", kind, fn,
 		     hb_errname(rc), why ? why : "", text);
 		return;
@@ -813,7 +840,8 @@ static void run_file(const opts *o, const char *path, unsigned *tp,
 {
 	file f = {0};
 	char dir[4096], name[256];
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	const char *slash = strrchr(path, '/'),
+		   *base = slash ? slash + 1 : path;
 	size_t len = 0, errpos = 0;
 	char *text;
 	js *root;
@@ -933,8 +961,9 @@ static int collect(const char *arg, char ***files, size_t *n)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: hearth-spec [-q] [-v] [-n] [-s SLICE] [-x PREFIX]... "
-			"DIR|FILE.json...\n");
+	fprintf(stderr,
+		"usage: hearth-spec [-q] [-v] [-n] [-s SLICE] [-x PREFIX]... "
+		"DIR|FILE.json...\n");
 	exit(2);
 }
 
@@ -977,7 +1006,8 @@ int main(int argc, char **argv)
 		prefix = excluded_by(&o, base);
 		if (prefix) {
 			if (!last_prefix || strcmp(last_prefix, prefix) != 0)
-				printf("hearth-spec: excluding files named %s*: %s\n",
+				printf("hearth-spec: excluding files named "
+				       "%s*: %s\n",
 				       prefix, why_excluded(prefix));
 			last_prefix = prefix;
 			if (!o.quiet)
@@ -989,8 +1019,8 @@ int main(int argc, char **argv)
 	}
 	if (nexcl)
 		printf("hearth-spec: %u files excluded\n", nexcl);
-	printf("hearth-spec: %u passed, %u failed, %u skipped\n", passed, failed,
-	       skipped);
+	printf("hearth-spec: %u passed, %u failed, %u skipped\n", passed,
+	       failed, skipped);
 	for (size_t i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);

@@ -14,8 +14,8 @@ typedef struct jp {
 
 static void ws(jp *j)
 {
-	while (j->p < j->end &&
-	       (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' ||
+				 *j->p == '\r' || *j->p == '\t'))
 		j->p++;
 }
 
@@ -112,11 +112,21 @@ static char *string(jp *j, size_t *len)
 			continue;
 		}
 		switch (*++q) {
-		case 'n': out[n++] = '\n'; break;
-		case 't': out[n++] = '\t'; break;
-		case 'r': out[n++] = '\r'; break;
-		case 'b': out[n++] = '\b'; break;
-		case 'f': out[n++] = '\f'; break;
+		case 'n':
+			out[n++] = '\n';
+			break;
+		case 't':
+			out[n++] = '\t';
+			break;
+		case 'r':
+			out[n++] = '\r';
+			break;
+		case 'b':
+			out[n++] = '\b';
+			break;
+		case 'f':
+			out[n++] = '\f';
+			break;
 		case 'u':
 			if (j->p - q < 5 || hex4(q + 1, &cp)) {
 				free(out);
@@ -136,7 +146,9 @@ static char *string(jp *j, size_t *len)
 			}
 			put_utf8(out, &n, cp);
 			break;
-		default: out[n++] = *q; break;
+		default:
+			out[n++] = *q;
+			break;
 		}
 	}
 	out[n] = 0;

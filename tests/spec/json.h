@@ -10,11 +10,11 @@ typedef enum { JS_NULL, JS_BOOL, JS_NUM, JS_STR, JS_ARR, JS_OBJ } js_kind;
 
 typedef struct js {
 	js_kind kind;
-	char *str;       /* JS_STR, JS_NUM: NUL-terminated text */
-	size_t len;      /* its byte length (strings may hold NUL) */
+	char *str;  /* JS_STR, JS_NUM: NUL-terminated text */
+	size_t len; /* its byte length (strings may hold NUL) */
 	int boolean;
 	struct js **items; /* JS_ARR values, JS_OBJ values */
-	char **keys;       /* JS_OBJ keys */
+	char **keys;	   /* JS_OBJ keys */
 	size_t n;
 } js;
 

@@ -106,8 +106,8 @@ static inline hw_instance *guest_instance(hw_module *m, guest_env *g,
 		ASSERT_OK(hw_module_import(m, i, &info));
 		ext[i].kind = HW_EXTERN_FUNC;
 		ext[i].u.func = !strcmp(info.name, "host_add") ? g->add
-			      : !strcmp(info.name, "wait")   ? g->wait
-							     : NULL;
+				: !strcmp(info.name, "wait")   ? g->wait
+							       : NULL;
 	}
 	ASSERT_MSG(hw_instance_new(m, ext, n, opts, &inst, &err) == 0,
 		   "instantiate: %s", err.message);

@@ -36,16 +36,16 @@ TEST(header_errors)
 TEST(section_errors_name_section_and_offset)
 {
 	/* a type section whose size runs past the end of the input */
-	static const uint8_t overlong[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-					   1, 9, 1, 0x60, 0, 0};
+	static const uint8_t overlong[] = {0, 'a', 's', 'm', 1,	   0, 0,
+					   0, 1,   9,	1,   0x60, 0, 0};
 	/* a bad value type at offset 13 of the type section */
-	static const uint8_t badtype[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-					  1, 5, 1, 0x60, 1, 0x55, 0};
+	static const uint8_t badtype[] = {0, 'a', 's', 'm',  1, 0,    0, 0,
+					  1, 5,	  1,   0x60, 1, 0x55, 0};
 	/* section id 13 does not exist */
 	static const uint8_t badid[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 13, 0};
 	/* two type sections */
-	static const uint8_t twice[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-					1, 1, 0, 1, 1, 0};
+	static const uint8_t twice[] = {0, 'a', 's', 'm', 1, 0, 0,
+					0, 1,	1,   0,	  1, 1, 0};
 	hw_error err;
 
 	ASSERT_ERR(check(overlong, sizeof overlong, &err), HB_EMALFORMED);
@@ -70,8 +70,8 @@ TEST(invalid_code_points_at_the_instruction)
 	size_t len;
 	hw_error err;
 	/* i32.const 1; f64.const 0; i32.add */
-	static const uint8_t body[] = {0x41, 1, 0x44, 0, 0, 0, 0, 0, 0, 0, 0,
-				       0x6A};
+	static const uint8_t body[] = {0x41, 1, 0x44, 0, 0, 0,
+				       0,    0, 0,    0, 0, 0x6A};
 
 	wb_init(&b);
 	wb_func(&b, wb_type(&b, "", "i"), "", body, sizeof body);
@@ -146,16 +146,16 @@ TEST(caps_from_limits_h)
 {
 	hw_error err;
 	/* one function declaring HW_MAX_LOCALS + 1 locals in one group */
-	static uint8_t mod[64] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-				  1, 4, 1, 0x60, 0, 0, /* type () -> () */
-				  3, 2, 1, 0};         /* one function */
+	static uint8_t mod[64] = {0, 'a', 's', 'm',  1, 0, 0, 0,
+				  1, 4,	  1,   0x60, 0, 0, /* type () -> () */
+				  3, 2,	  1,   0};	   /* one function */
 	size_t n = 18, body_at;
 	uint8_t tmp[10];
 	size_t k;
 
 	mod[n++] = 10; /* code section */
 	body_at = n;
-	n += 2; /* size, count: patched */
+	n += 2;	      /* size, count: patched */
 	mod[n++] = 0; /* body size, patched */
 	mod[n++] = 1; /* one local group */
 	k = wb_uleb(tmp, HW_MAX_LOCALS + 1);
@@ -171,8 +171,8 @@ TEST(caps_from_limits_h)
 
 	/* a count over the cap, then one the bytes cannot hold */
 	{
-		uint8_t big[] = {0, 'a', 's', 'm', 1, 0, 0, 0,
-				 1, 6, 0xFF, 0xFF, 0xFF, 0x0F, 0x60, 0};
+		uint8_t big[] = {0, 'a', 's',  'm',  1,	   0,	 0,    0,
+				 1, 6,	 0xFF, 0xFF, 0xFF, 0x0F, 0x60, 0};
 
 		ASSERT_ERR(check(big, sizeof big, &err), HB_ELIMIT);
 		big[10] = 0x7F; /* 127 types in 2 bytes: too few bytes */

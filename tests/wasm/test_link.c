@@ -9,7 +9,8 @@
 static uint8_t *module_a(size_t *len)
 {
 	static const uint8_t get_priv[] = {0x23, 0};
-	static const uint8_t bump[] = {0x23, 0, 0x20, 0, 0x6A, 0x24, 0, 0x23, 0};
+	static const uint8_t bump[] = {0x23, 0, 0x20, 0, 0x6A,
+				       0x24, 0, 0x23, 0};
 	static const uint8_t load16[] = {0x41, 16, 0x28, 2, 0};
 	static const uint8_t get_shared[] = {0x23, 1};
 	static const uint8_t pages[] = {0x3F, 0};
@@ -65,7 +66,8 @@ static uint8_t *module_b(size_t *len, int64_t mem_max)
 	wb_export(&b, "store", 0, wb_func(&b, t2, "", store, sizeof store));
 	wb_export(&b, "call_bump", 0,
 		  wb_func(&b, t1, "", call_bump, sizeof call_bump));
-	wb_export(&b, "indirect", 0, wb_func(&b, t1, "", indirect, sizeof indirect));
+	wb_export(&b, "indirect", 0,
+		  wb_func(&b, t1, "", indirect, sizeof indirect));
 	wb_export(&b, "set_shared", 0,
 		  wb_func(&b, t3, "", set_shared, sizeof set_shared));
 	wb_export(&b, "grow", 0, wb_func(&b, t1, "", grow, sizeof grow));
@@ -123,12 +125,15 @@ TEST(instances_share_memory_table_globals)
 	/* the same through the shared table */
 	ASSERT_EQ(call1(b, "indirect", 0), 1005);
 	/* an out-of-range or empty table slot traps in B */
-	ASSERT_EQ(call_i32(b, "indirect", (uint32_t[]){1}, 1, NULL), HW_TRAPPED);
+	ASSERT_EQ(call_i32(b, "indirect", (uint32_t[]){1}, 1, NULL),
+		  HW_TRAPPED);
 	ASSERT_EQ(hw_instance_trap(b, NULL), HW_TRAP_UNINIT_ELEM);
-	ASSERT_EQ(call_i32(b, "indirect", (uint32_t[]){9}, 1, NULL), HW_TRAPPED);
+	ASSERT_EQ(call_i32(b, "indirect", (uint32_t[]){9}, 1, NULL),
+		  HW_TRAPPED);
 	ASSERT_EQ(hw_instance_trap(b, NULL), HW_TRAP_UNDEFINED_ELEM);
 	/* the global is one object */
-	ASSERT_EQ(call_i32(b, "set_shared", (uint32_t[]){77}, 1, NULL), HW_DONE);
+	ASSERT_EQ(call_i32(b, "set_shared", (uint32_t[]){77}, 1, NULL),
+		  HW_DONE);
 	ASSERT_EQ(call0(a, "get_shared"), 77);
 	ASSERT_OK(hw_instance_export(a, "g", &g));
 	ASSERT_EQ(hw_global_get(g.u.global).i32, 77);

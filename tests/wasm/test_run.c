@@ -305,8 +305,8 @@ static int host_reenter(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 	hw_val x[1] = {{.i32 = 3}}, y[1];
 
 	/* the calling instance's execution is busy */
-	r[0].i32 = (uint32_t)hw_instance_call(self, hw_instance_func(self, "fib"),
-					      x, 1, y, 1);
+	r[0].i32 = (uint32_t)hw_instance_call(
+		self, hw_instance_func(self, "fib"), x, 1, y, 1);
 	return HW_HOST_OK;
 }
 
@@ -337,8 +337,7 @@ TEST(host_traps_and_reentry)
 	guest_env_deinit(&g);
 }
 
-static int host_checksum(hw_hostcall *hc, void *env, const hw_val *a,
-			 hw_val *r)
+static int host_checksum(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 {
 	const uint8_t *p = hw_hostcall_mem(hc, a[0].i32, a[1].i32);
 	uint32_t s = 0;
@@ -417,14 +416,16 @@ TEST(imports_are_type_checked)
 		ext[k].kind = HW_EXTERN_FUNC;
 		ext[k].u.func = !strcmp(info.name, "wait") ? g.wait : wrong;
 	}
-	ASSERT_ERR(hw_instance_new(m, ext, n, NULL, &inst, &err), HB_EUNLINKABLE);
+	ASSERT_ERR(hw_instance_new(m, ext, n, NULL, &inst, &err),
+		   HB_EUNLINKABLE);
 	ASSERT_STREQ(err.reason, "incompatible import type");
 	ASSERT(strstr(err.message, "host_add"));
 	ASSERT_NULL(inst);
 	for (uint32_t k = 0; k < n; k++)
 		if (ext[k].u.func == wrong)
 			ext[k].u.func = NULL;
-	ASSERT_ERR(hw_instance_new(m, ext, n, NULL, &inst, &err), HB_EUNLINKABLE);
+	ASSERT_ERR(hw_instance_new(m, ext, n, NULL, &inst, &err),
+		   HB_EUNLINKABLE);
 	ASSERT_STREQ(err.reason, "unknown import");
 	ASSERT_ERR(hw_instance_new(m, ext, n - 1, NULL, &inst, &err),
 		   HB_EUNLINKABLE);
@@ -486,7 +487,8 @@ TEST_TIMEOUT(many_instances_share_a_module, 60)
 	}
 	for (int i = 1; i < N; i += 97) {
 		uint64_t size;
-		uint8_t *mem = hw_memory_data(hw_instance_memory(insts[i]), &size);
+		uint8_t *mem =
+			hw_memory_data(hw_instance_memory(insts[i]), &size);
 
 		ASSERT_EQ(mem[r + 1], 0);
 	}

@@ -15,7 +15,7 @@ typedef struct job {
 	int state; /* 0 not started, 1 suspended, 2 done */
 	int slices;
 	pthread_t last; /* thread of the previous slice */
-	int moved;      /* slices that ran on another thread than the last */
+	int moved;	/* slices that ran on another thread than the last */
 } job;
 
 typedef struct queue {
@@ -71,7 +71,8 @@ static void *worker(void *arg)
 		j->slices++;
 		hw_instance_set_fuel(j->inst, SLICE);
 		if (j->state == 10)
-			rc = hw_instance_call(j->inst, j->f, &j->arg, 1, &j->res, 1);
+			rc = hw_instance_call(j->inst, j->f, &j->arg, 1,
+					      &j->res, 1);
 		else
 			rc = hw_instance_resume(j->inst, NULL, 0, &j->res, 1);
 		pthread_mutex_lock(&q->mu);
@@ -154,8 +155,9 @@ TEST_TIMEOUT(host_suspension_resumes_on_another_thread, 60)
 	r.inst = guest_instance(m, &g, NULL);
 	memset(&a, 0, sizeof a);
 	a.i32 = 4;
-	ASSERT_EQ(hw_instance_call(r.inst, hw_instance_func(r.inst, "sum_waits"),
-				   &a, 1, &r.res, 1),
+	ASSERT_EQ(hw_instance_call(r.inst,
+				   hw_instance_func(r.inst, "sum_waits"), &a, 1,
+				   &r.res, 1),
 		  HW_SUSPENDED);
 	ASSERT_EQ(pthread_create(&t, NULL, resume_elsewhere, &r), 0);
 	pthread_join(t, NULL);

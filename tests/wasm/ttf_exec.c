@@ -23,15 +23,18 @@ static int log_fn(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 		       (int32_t)a[0].i32);
 		break;
 	case LOG_I64: /* binaryen prints the two halves */
-		printf("[LoggingExternalInterface logging %" PRId32 " %" PRId32 "]\n",
+		printf("[LoggingExternalInterface logging %" PRId32 " %" PRId32
+		       "]\n",
 		       (int32_t)a[0].i64, (int32_t)(a[0].i64 >> 32));
 		break;
 	case LOG_I64_PAIR:
-		printf("[LoggingExternalInterface logging %" PRId32 " %" PRId32 "]\n",
+		printf("[LoggingExternalInterface logging %" PRId32 " %" PRId32
+		       "]\n",
 		       (int32_t)a[0].i32, (int32_t)a[1].i32);
 		break;
 	case LOG_F32:
-		printf("[LoggingExternalInterface logging %.17g]\n", (double)a[0].f32);
+		printf("[LoggingExternalInterface logging %.17g]\n",
+		       (double)a[0].f32);
 		break;
 	default:
 		printf("[LoggingExternalInterface logging %.17g]\n", a[0].f64);
@@ -43,11 +46,21 @@ static int log_fn(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 static void print_val(uint8_t t, hw_val v)
 {
 	switch (t) {
-	case HW_I32: printf("%" PRId32, (int32_t)v.i32); break;
-	case HW_I64: printf("%" PRId64, (int64_t)v.i64); break;
-	case HW_F32: printf("%.17g", (double)v.f32); break;
-	case HW_F64: printf("%.17g", v.f64); break;
-	default: printf("%s", v.ext ? "ref" : "null"); break;
+	case HW_I32:
+		printf("%" PRId32, (int32_t)v.i32);
+		break;
+	case HW_I64:
+		printf("%" PRId64, (int64_t)v.i64);
+		break;
+	case HW_F32:
+		printf("%.17g", (double)v.f32);
+		break;
+	case HW_F64:
+		printf("%.17g", v.f64);
+		break;
+	default:
+		printf("%s", v.ext ? "ref" : "null");
+		break;
 	}
 }
 
@@ -86,8 +99,9 @@ int main(int argc, char **argv)
 			printf("unexpected import %s\n", in.name);
 			return 1;
 		}
-		kind = !strcmp(in.name, "log-i32")   ? LOG_I32
-		       : !strcmp(in.name, "log-i64") ? (in.nparams == 2 ? LOG_I64_PAIR : LOG_I64)
+		kind = !strcmp(in.name, "log-i32") ? LOG_I32
+		       : !strcmp(in.name, "log-i64")
+			       ? (in.nparams == 2 ? LOG_I64_PAIR : LOG_I64)
 		       : !strcmp(in.name, "log-f32") ? LOG_F32
 						     : LOG_F64;
 		for (uint32_t k = 0; k < in.nparams; k++)

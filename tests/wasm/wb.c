@@ -53,13 +53,20 @@ static void put_name(hb_buf *s, const char *name)
 static uint8_t code_of(char c)
 {
 	switch (c) {
-	case 'i': return 0x7F;
-	case 'l': return 0x7E;
-	case 'f': return 0x7D;
-	case 'd': return 0x7C;
-	case 'v': return 0x7B;
-	case 'r': return 0x70;
-	default: return 0x6F;
+	case 'i':
+		return 0x7F;
+	case 'l':
+		return 0x7E;
+	case 'f':
+		return 0x7D;
+	case 'd':
+		return 0x7C;
+	case 'v':
+		return 0x7B;
+	case 'r':
+		return 0x70;
+	default:
+		return 0x6F;
 	}
 }
 
