@@ -223,3 +223,99 @@ TEST(host_objects_can_be_imported)
 	hw_module_free(mb);
 	free(bb);
 }
+
+/* A segment out of bounds fails instantiation with HB_ETRAP after the
+ * segments before it were applied to the imported memory, as the spec
+ * says; the half-made instance comes back to be freed. */
+TEST(failed_instantiation_keeps_earlier_segments)
+{
+	wb b;
+	uint8_t *bytes;
+	size_t len;
+	hw_module *m;
+	hw_memory *mem;
+	hw_instance *inst = NULL;
+	hw_extern ext[1];
+	hw_error err;
+	uint64_t size;
+
+	wb_init(&b);
+	wb_import_memory(&b, "env", "mem", 1, -1);
+	wb_data(&b, 10, "hello", 5);
+	wb_data(&b, 65534, "xyz", 3); /* one byte past the end */
+	bytes = wb_finish(&b, &len);
+	m = module_of(bytes, len);
+	ASSERT_OK(hw_memory_new(1, 1, true, &mem));
+	ext[0] = (hw_extern){HW_EXTERN_MEMORY, {.memory = mem}};
+	ASSERT_ERR(hw_instance_new(m, ext, 1, NULL, &inst, &err), HB_ETRAP);
+	ASSERT_STREQ(err.reason, "out of bounds memory access");
+	ASSERT_EQ(err.section, 11);
+	ASSERT_NOT_NULL(inst);
+	ASSERT_MEMEQ(hw_memory_data(mem, &size) + 10, "hello", 5);
+	ASSERT_EQ(hw_memory_data(mem, &size)[65534], 0);
+	hw_instance_free(inst);
+	hw_memory_free(mem);
+	hw_module_free(m);
+	free(bytes);
+	wb_deinit(&b);
+}
+
+/* The start function runs under hw_instance_start, with fuel, and its
+ * trap is a value like any other. */
+TEST(start_function_runs_on_request)
+{
+	static const uint8_t set_g[] = {0x41, 42, 0x24, 0};
+	static const uint8_t trap[] = {0x00};
+	static const uint8_t spin[] = {0x03, 0x40, 0x0C, 0, 0x0B};
+	wb b;
+	uint8_t *bytes;
+	size_t len;
+	hw_module *m;
+	hw_instance *inst = NULL;
+	hw_error err;
+	hw_extern g;
+
+	wb_init(&b);
+	wb_global(&b, 'i', 1, 0);
+	wb_export(&b, "g", HW_EXTERN_GLOBAL, 0);
+	wb_start(&b, wb_func(&b, wb_type(&b, "", ""), "", set_g, sizeof set_g));
+	bytes = wb_finish(&b, &len);
+	m = module_of(bytes, len);
+	ASSERT_OK(hw_instance_new(m, NULL, 0, NULL, &inst, &err));
+	ASSERT_OK(hw_instance_export(inst, "g", &g));
+	ASSERT_EQ(hw_global_get(g.u.global).i32, 0); /* not run yet */
+	ASSERT_EQ(hw_instance_start(inst), HW_DONE);
+	ASSERT_EQ(hw_global_get(g.u.global).i32, 42);
+	hw_instance_free(inst);
+	hw_module_free(m);
+	free(bytes);
+	wb_deinit(&b);
+
+	wb_init(&b);
+	wb_start(&b, wb_func(&b, wb_type(&b, "", ""), "", trap, sizeof trap));
+	bytes = wb_finish(&b, &len);
+	m = module_of(bytes, len);
+	ASSERT_OK(hw_instance_new(m, NULL, 0, NULL, &inst, &err));
+	ASSERT_EQ(hw_instance_start(inst), HW_TRAPPED);
+	ASSERT_EQ(hw_instance_trap(inst, NULL), HW_TRAP_UNREACHABLE);
+	hw_instance_free(inst);
+	hw_module_free(m);
+	free(bytes);
+	wb_deinit(&b);
+
+	/* an endless start function is stopped by fuel */
+	wb_init(&b);
+	wb_start(&b, wb_func(&b, wb_type(&b, "", ""), "", spin, sizeof spin));
+	bytes = wb_finish(&b, &len);
+	m = module_of(bytes, len);
+	ASSERT_OK(hw_instance_new(m, NULL, 0, NULL, &inst, &err));
+	hw_instance_set_fuel(inst, 1000);
+	ASSERT_EQ(hw_instance_start(inst), HW_OUT_OF_FUEL);
+	hw_instance_set_fuel(inst, 1000);
+	ASSERT_EQ(hw_instance_resume(inst, NULL, 0, NULL, 0), HW_OUT_OF_FUEL);
+	ASSERT_OK(hw_instance_abort(inst));
+	hw_instance_free(inst);
+	hw_module_free(m);
+	free(bytes);
+	wb_deinit(&b);
+}
