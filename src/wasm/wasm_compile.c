@@ -829,11 +829,48 @@ static bool unop_map(uint32_t wop, int *iop)
 	return false;
 }
 
+/* If address entry e is the result of the instruction just emitted and
+ * that was an i32.add, take the add back so the memory access can do it.
+ * Returns 0 (no), 1 (slot + slot: *x, *y) or 2 (slot + immediate). */
+static int take_add(cc *c, const cent *e, uint32_t *x, uint32_t *y)
+{
+	int form;
+
+	if (e->kind != K_TEMP || !c->dst_ok || c->rc ||
+	    c->code[c->dst_pos] != e->home)
+		return 0;
+	if (c->last_op == HW_I_I32_ADD)
+		form = 1;
+	else if (c->last_op == HW_I_I32_ADD_I)
+		form = 2;
+	else
+		return 0;
+	*x = c->code[c->last_start + 3];
+	*y = c->code[c->last_start + 4];
+	c->len = c->last_start;
+	c->last_op = -1;
+	c->dst_ok = false;
+	return form;
+}
+
+/* The fused forms of a load/store internal op. */
+static int fused_memop(int iop, int form)
+{
+	switch (iop) {
+#define MEMOP_CASE(X, n)                                                       \
+	case HW_I_##n:                                                         \
+		return form == 1 ? HW_I_##n##_A : HW_I_##n##_AI;
+		HW_MEMOPS(MEMOP_CASE, _)
+#undef MEMOP_CASE
+	}
+	return iop;
+}
+
 static void compile_load(cc *c, const hw_instr *in)
 {
-	int iop;
+	int iop, form;
 	cent a = pop_ent(c);
-	uint32_t sa;
+	uint32_t sa, x, y;
 
 	switch (in->op) {
 	case HW_OP_I32_LOAD8_S:
@@ -863,10 +900,17 @@ static void compile_load(cc *c, const hw_instr *in)
 		iop = HW_I_LD32;
 		break;
 	}
-	sa = opnd(c, &a);
-	op(c, iop);
-	dst(c, a.home);
-	w(c, sa);
+	if ((form = take_add(c, &a, &x, &y)) != 0) {
+		op(c, fused_memop(iop, form));
+		dst(c, a.home);
+		w(c, x);
+		w(c, y);
+	} else {
+		sa = opnd(c, &a);
+		op(c, iop);
+		dst(c, a.home);
+		w(c, sa);
+	}
 	w(c, (uint32_t)in->imm);
 	push_ent(c, sig_result(in->op), K_TEMP);
 	c->dst_ok = !c->rc;
@@ -874,9 +918,9 @@ static void compile_load(cc *c, const hw_instr *in)
 
 static void compile_store(cc *c, const hw_instr *in)
 {
-	int iop;
+	int iop, form;
 	cent v = pop_ent(c), a = pop_ent(c);
-	uint32_t sa, sv;
+	uint32_t sa, sv, x, y;
 
 	switch (in->op) {
 	case HW_OP_I32_STORE8:
@@ -894,6 +938,17 @@ static void compile_store(cc *c, const hw_instr *in)
 	default:
 		iop = HW_I_ST32;
 		break;
+	}
+	/* the add can be fused only when nothing is emitted for the value
+	 * (a constant would be materialised, possibly over the add's
+	 * operands) */
+	if (v.kind == K_LOCAL && (form = take_add(c, &a, &x, &y)) != 0) {
+		op(c, fused_memop(iop, form));
+		w(c, x);
+		w(c, y);
+		w(c, (uint32_t)in->imm);
+		w(c, v.src);
+		return;
 	}
 	sa = opnd(c, &a);
 	sv = opnd(c, &v);

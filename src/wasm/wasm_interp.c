@@ -107,6 +107,55 @@ static inline uint64_t rd64(const uint32_t *p)
 		NEXT();                                                        \
 	}
 
+/* The same with the address from a fused i32.add (wrapping to 32 bits
+ * first, exactly as the add would have). */
+#define LOAD_ADD(name, T, conv)                                                \
+	L_##name##_A:                                                          \
+	{                                                                      \
+		uint64_t ea =                                                  \
+			(uint64_t)(uint32_t)(S(1).u32 + S(2).u32) + A(3);      \
+		T v;                                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(&v, mem + ea, sizeof v);                                \
+		S(0).u64 = (conv);                                             \
+		ADV(4);                                                        \
+		NEXT();                                                        \
+	}                                                                      \
+	L_##name##_AI:                                                         \
+	{                                                                      \
+		uint64_t ea = (uint64_t)(uint32_t)(S(1).u32 + A(2)) + A(3);    \
+		T v;                                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(&v, mem + ea, sizeof v);                                \
+		S(0).u64 = (conv);                                             \
+		ADV(4);                                                        \
+		NEXT();                                                        \
+	}
+#define STORE_ADD(name, T, field)                                              \
+	L_##name##_A:                                                          \
+	{                                                                      \
+		uint64_t ea =                                                  \
+			(uint64_t)(uint32_t)(S(0).u32 + S(1).u32) + A(2);      \
+		T v = (T)S(3).field;                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(mem + ea, &v, sizeof v);                                \
+		ADV(4);                                                        \
+		NEXT();                                                        \
+	}                                                                      \
+	L_##name##_AI:                                                         \
+	{                                                                      \
+		uint64_t ea = (uint64_t)(uint32_t)(S(0).u32 + A(1)) + A(2);    \
+		T v = (T)S(3).field;                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(mem + ea, &v, sizeof v);                                \
+		ADV(4);                                                        \
+		NEXT();                                                        \
+	}
+
 /* Integer binary operators: slot-slot and slot-immediate forms. */
 #define BIN32(name, expr)                                                      \
 	L_I32_##name:                                                          \
@@ -669,6 +718,17 @@ L_DATA_DROP:
 	STORE(ST16, uint16_t, u32)
 	STORE(ST32, uint32_t, u32)
 	STORE(ST64, uint64_t, u64)
+	LOAD_ADD(LD8S, int8_t, (uint64_t)(int64_t)v)
+	LOAD_ADD(LD8U, uint8_t, v)
+	LOAD_ADD(LD16S, int16_t, (uint64_t)(int64_t)v)
+	LOAD_ADD(LD16U, uint16_t, v)
+	LOAD_ADD(LD32, uint32_t, v)
+	LOAD_ADD(LD32S, int32_t, (uint64_t)(int64_t)v)
+	LOAD_ADD(LD64, uint64_t, v)
+	STORE_ADD(ST8, uint8_t, u32)
+	STORE_ADD(ST16, uint16_t, u32)
+	STORE_ADD(ST32, uint32_t, u32)
+	STORE_ADD(ST64, uint64_t, u64)
 
 	/* ---- integer arithmetic ---- */
 	BIN32(ADD, a + b)

@@ -55,12 +55,20 @@
  * execution exists. */
 #include "wasm_simd.h"
 
+/* Loads and stores, which also exist with their address computed by an
+ * i32.add: NAME_A (address = (u32)(a + b)) and NAME_AI ((u32)(a + I)),
+ * then + offset. Operands: loads d a b|I offset; stores a b|I offset v. */
+#define HW_MEMOPS(M, X)                                                       \
+	M(X, LD8S) M(X, LD8U) M(X, LD16S) M(X, LD16U) M(X, LD32) M(X, LD32S)  \
+	M(X, LD64) M(X, ST8) M(X, ST16) M(X, ST32) M(X, ST64)
+
 /* The lists take (M, X) and expand to M(X, NAME) so that X can be passed
  * through to the row macros below. */
 #define HW__IOP_BINI(X, n) X(I32_##n, 3) X(I32_##n##_I, 3) X(I64_##n, 3) X(I64_##n##_I, 4)
 #define HW__IOP_NOIMM(X, n) X(I32_##n, 3) X(I64_##n, 3)
 #define HW__IOP_FBIN(X, n) X(F32_##n, 3) X(F64_##n, 3)
 #define HW__IOP_UN(X, n) X(n, 2)
+#define HW__IOP_MEMFUSED(X, n) X(n##_A, 4) X(n##_AI, 4)
 #define HW__IOP_BRCMP(X, n)                                                   \
 	X(BR_I32_##n, 3) X(BR_I32_##n##_F, 4) X(BR_I32_##n##_I, 3)            \
 	X(BR_I32_##n##_I_F, 4) X(BR_I64_##n, 3) X(BR_I64_##n##_F, 4)          \
@@ -122,6 +130,7 @@
 	X(ST16, 3)                                                            \
 	X(ST32, 3)                                                            \
 	X(ST64, 3)                                                            \
+	HW_MEMOPS(HW__IOP_MEMFUSED, X)                                        \
 	HW_BINI(HW__IOP_BINI, X)                                              \
 	HW_BIN_NOIMM(HW__IOP_NOIMM, X)                                        \
 	HW_FBIN(HW__IOP_FBIN, X)                                              \
