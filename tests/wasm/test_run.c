@@ -357,7 +357,6 @@ TEST(host_reads_guest_memory)
 	guest_env g;
 	hw_instance *inst;
 	uint32_t buf = 0, r = 0, want = 0, args[2] = {3, 0};
-	hw_func *cs;
 	hw_val a[2], res[1];
 	uint64_t size;
 
@@ -385,9 +384,11 @@ TEST(host_reads_guest_memory)
 	memset(a, 0, sizeof a);
 	a[0].i32 = 2;
 	a[1].i32 = 40;
-	cs = g.wait;
-	(void)cs;
 	ASSERT_EQ(hw_instance_call(inst, g.add, a, 2, res, 1), HW_DONE);
+	args[0] = 2;
+	args[1] = 40;
+	ASSERT_EQ(call_i32(inst, "checksum", args, 2, &want), HW_DONE);
+	ASSERT_EQ(res[0].i32, want);
 	hw_instance_free(inst);
 	hw_module_free(m);
 	guest_env_deinit(&g);
