@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hearth/limits.h"
 #include "hearth/wasm.h"
 
 /* One program's WASI state: argv, environ, the fd table (stdio, granted
