@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"one unlimited slice)\n"
 		"  --max-pages N           cap linear memory at N 64 KiB "
 		"pages\n"
+		"  --time                  print load and run times on stderr\n"
 		"exit status: the program's; %d if it trapped, %d if it could "
 		"not be loaded\n",
 		EXIT_TRAP, EXIT_LOAD);
@@ -124,6 +125,15 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 
 /* ---- run ---- */
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+
 typedef struct grant {
 	char *host, *guest;
 	unsigned flags;
@@ -134,7 +144,8 @@ static int cmd_run(int argc, char **argv)
 	grant dirs[MAX_DIRS];
 	const char *env[MAX_ENV];
 	uint32_t ndirs = 0, nenv = 0, code = 0;
-	bool no_fuel = false;
+	bool no_fuel = false, timed = false;
+	double t0, t1 = 0;
 	uint64_t slice = 0, pages = 0;
 	hw_instance_opts io = {0};
 	hw_module *m = NULL;
@@ -152,6 +163,10 @@ static int cmd_run(int argc, char **argv)
 		}
 		if (!strcmp(o, "--no-fuel")) {
 			no_fuel = true;
+			continue;
+		}
+		if (!strcmp(o, "--time")) {
+			timed = true;
 			continue;
 		}
 		if (i + 1 >= argc) {
@@ -209,9 +224,11 @@ static int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	t0 = now_s();
 	m = load(argv[i], no_fuel);
 	if (!m)
 		goto out;
+	t1 = now_s();
 	if (hw_wasi_new(&w))
 		abort();
 	if (hw_wasi_set_args(w, (uint32_t)(argc - i),
@@ -237,6 +254,10 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	rc = hw_wasi_run(w, inst, (int64_t)slice, &code);
+	if (timed)
+		fprintf(stderr,
+			"hearth-wasm: time: run %.6f s, load %.6f s\n",
+			now_s() - t1, t1 - t0);
 	if (rc == 0) {
 		status = (int)(code & 255);
 	} else if (rc == HB_ETRAP) {
@@ -297,14 +318,6 @@ static int cmd_validate(int argc, char **argv)
 }
 
 /* ---- measurements for bench/wasm ---- */
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Resident set size of this process, bytes (/proc/self/statm). */
 static uint64_t rss_bytes(void)
