@@ -58,18 +58,6 @@ static hp_proc *begin(hw_hostcall *hc)
 	return p;
 }
 
-static void log_line(hp_proc *p, int level, const char *text, size_t len)
-{
-	hp_host *h = p->host;
-
-	if (len > HR_MAX_LOG_TEXT - 1)
-		len = HR_MAX_LOG_TEXT - 1;
-	hr_log(p->cx, level, "%.*s", (int)len, text);
-	if (h->log_fn)
-		h->log_fn(h->log_ud, hr_self(p->cx), hr_name(p->cx), level,
-			  text, len);
-}
-
 /* Copy ncaps handles from guest memory at ptr into out (room for
  * HR_MAX_MSG_CAPS). Returns 0, HB_ELIMIT (too many: nothing read), or
  * HW_HOST_TRAP (out of bounds; trap set) as 1. */
@@ -768,7 +756,7 @@ HOSTFN(log)
 		return hw_hostcall_trap(hc, "log: unknown level %d", ARG_I(0));
 	if (!s)
 		return oob(hc, "log");
-	log_line(p, (int)ARG_U(0), s, len);
+	hp__log(p, (int)ARG_U(0), s, len);
 	return HW_HOST_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "hearth/lump.h"
 #include "hearth/proc.h"
 #include "hearth/rt.h"
+#include "hearth/wasi.h"
 #include "hearth/wasm.h"
 
 #define HP_ASSET_TYPE "wasm-module"
@@ -77,10 +78,17 @@ struct hp_host {
  * binds import i (resolved once, here, not per spawn). */
 typedef struct hp_module {
 	hw_module *mod;
-	hw_extern *imports;
+	hw_extern *imports; /* without WASI: the bound imports */
 	uint32_t nimports;
 	bool has_init;	    /* exports _initialize: () -> () */
+	bool wasi;	    /* imports WASI: each process gets a context, and
+			       its imports are bound per spawn */
 } hp_module;
+
+/* Bind a hearth_v1 import (module.c): 0, or HB_EUNLINKABLE with the
+ * reason in err (may be NULL). */
+int hp__resolve(hp_host *h, const hw_extern_info *in, hw_extern *out,
+		char *err, size_t errlen);
 
 /* Asset loader callbacks (module.c). */
 int hp__module_load(void *ctx, const hl_lump *lump, void **obj, size_t *size,
@@ -116,6 +124,7 @@ typedef struct hp_proc {
 	hw_instance *inst;
 	hw_func *entry;
 	hr_ctx *cx;
+	hw_wasi *wasi; /* the module imports WASI: its context, else NULL */
 
 	uint8_t phase; /* HP_PH_* */
 	uint8_t wait;  /* HP_W_* */
@@ -164,6 +173,9 @@ static inline void hp__charge(hp_proc *p, int64_t fuel)
 }
 
 /* ---- process kind and helpers (proc.c) ---- */
+/* A line into the process's log ring (cut to HR_MAX_LOG_TEXT - 1 bytes)
+ * and to the host's log tee. */
+void hp__log(hp_proc *p, int level, const char *text, size_t len);
 extern const hr_kind hp__kind;
 bool hp__mb_owned(const hp_proc *p, uint32_t mb);
 int hp__mb_mark(hp_proc *p, uint32_t mb, bool on);
