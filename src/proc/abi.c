@@ -795,6 +795,8 @@ HOSTFN(random)
 
 	if (!dst)
 		return oob(hc, "random");
+	if (len > HP_MAX_RANDOM) /* one host call must stay short */
+		RET32(HB_ELIMIT);
 	hp__charge(p, BYTES_FUEL(len) * 4);
 	if (len)
 		randombytes_buf(dst, len);

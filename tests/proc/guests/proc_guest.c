@@ -627,6 +627,7 @@ EXPORT("misc") void misc(void)
 	CHECK_EQ(hearth_v1_random(r1, 32), 0);
 	CHECK_EQ(hearth_v1_random(r2, 32), 0);
 	CHECK(memcmp(r1, r2, 32) != 0);
+	CHECK_EQ(hearth_v1_random(0, HEARTH_MAX_RANDOM + 1), HEARTH_ELIMIT);
 	CHECK(hearth_v1_time_wall() > 1600000000ll * 1000000000ll);
 	CHECK(hearth_v1_time_now() > 0);
 	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_NAME, "renamed", 7), 0);
