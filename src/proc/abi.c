@@ -642,52 +642,83 @@ HOSTFN(lump_this)
 	RET32(0);
 }
 
+int hp__lump_keep(hp_proc *p, hl_lump *l)
+{
+	int slot = lump_slot(p);
+
+	if (slot >= 0) {
+		p->lumps[slot] = l;
+		p->lump_live++;
+	}
+	return slot;
+}
+
+/* Hand a store call to the I/O thread and suspend until it is done. */
+static int start_io(hw_hostcall *hc, hp_proc *p, hp_io *j)
+{
+	int rc = hp__io_submit(p->host, j);
+
+	if (rc) {
+		free(j->bytes);
+		free(j);
+		return rc;
+	}
+	p->io = j;
+	(void)hc;
+	return hp__io_wait(p);
+}
+
 HOSTFN(lump_new)
 {
 	hp_proc *p = begin(hc);
 	uint32_t len = ARG_U(1);
 	const void *src = gmem(hc, ARG_U(0), len);
 	uint8_t *idout = gmem(hc, ARG_U(2), HL_ID_BYTES);
-	hl_lump *l;
-	hl_id id;
-	int slot, rc;
+	hp_io *j;
+	int rc;
 
 	if (!src || !idout)
 		return oob(hc, "lump_new");
-	slot = lump_slot(p);
-	if (slot < 0)
-		RET32(slot);
+	if (p->lump_live >= HP_MAX_LUMPS)
+		RET32(HB_ELIMIT);
+	if (len > HL_MAX_LUMP_BYTES)
+		RET32(HB_ETOOBIG);
 	hp__charge(p, BYTES_FUEL(len) * 4);
-	rc = hl_store_put(p->host->store, src, len, &id, &l);
-	if (rc)
+	j = calloc(1, sizeof *j);
+	if (!j || !(j->bytes = malloc(len ? len : 1))) {
+		free(j);
+		RET32(HB_ENOMEM);
+	}
+	memcpy(j->bytes, src, len);
+	j->len = len;
+	j->op = HP_IO_PUT;
+	p->io_out = ARG_U(2);
+	rc = start_io(hc, p, j);
+	if (rc < 0)
 		RET32(rc);
-	p->lumps[slot] = l;
-	p->lump_live++;
-	memcpy(idout, id.b, HL_ID_BYTES);
-	RET32(slot);
+	return rc;
 }
 
 HOSTFN(lump_load)
 {
 	hp_proc *p = begin(hc);
 	const uint8_t *src = gmem(hc, ARG_U(0), HL_ID_BYTES);
-	hl_lump *l;
-	hl_id id;
-	int slot, rc;
+	hp_io *j;
+	int rc;
 
 	if (!src)
 		return oob(hc, "lump_load");
-	slot = lump_slot(p);
-	if (slot < 0)
-		RET32(slot);
-	memcpy(id.b, src, HL_ID_BYTES);
-	rc = hl_store_get(p->host->store, &id, &l);
-	if (rc)
+	if (p->lump_live >= HP_MAX_LUMPS)
+		RET32(HB_ELIMIT);
+	j = calloc(1, sizeof *j);
+	if (!j)
+		RET32(HB_ENOMEM);
+	memcpy(j->id.b, src, HL_ID_BYTES);
+	j->op = HP_IO_GET;
+	rc = start_io(hc, p, j);
+	if (rc < 0)
 		RET32(rc);
-	hp__charge(p, BYTES_FUEL(hl_lump_len(l)));
-	p->lumps[slot] = l;
-	p->lump_live++;
-	RET32(slot);
+	return rc;
 }
 
 HOSTFN(lump_len)

@@ -119,6 +119,7 @@ static void terminate(hr_ctx *cx, void *st, const hr_reason *why)
 	if (!p)
 		return;
 	p->cx = cx;
+	hp__io_abandon(p);
 	if (p->wasi)
 		hw_wasi_flush(p->wasi); /* a last line without its newline */
 	hp__grave_add(p->host, cx, why);
@@ -320,6 +321,11 @@ static hr_run run(hr_ctx *cx, void *st, hr_slice *sl)
 	p->cx = cx;
 	if (p->fuel_left <= 0)
 		return fail(p, HR_EXIT_LIMIT, "fuel exhausted");
+	if (p->wait == HP_W_IO && !hp__io_over(p, &v)) {
+		fill_wait(p, sl, hr_now_ns());
+		sl->used = 1;
+		return HR_RUN_WAIT;
+	}
 	if ((p->wait == HP_W_RECV || p->wait == HP_W_SLEEP) &&
 	    !wait_over(p, sl, &v)) {
 		sl->used = 1;
