@@ -109,6 +109,29 @@ HEARTH_V1(cap_link) int32_t hearth_v1_cap_link(int32_t cap);
 HEARTH_V1(cap_unlink) int32_t hearth_v1_cap_unlink(int32_t cap);
 HEARTH_V1(cap_same_target) int32_t hearth_v1_cap_same_target(int32_t a, int32_t b);
 
+/* ---- the receive record of mb_recv_into (56 bytes, little-endian) ---- */
+#define HEARTH_RX_KEEP 1 /* flags: keep the signal even if all of it fitted */
+
+typedef struct hearth_rx {
+	/* IN */
+	void *buf;	   /* where the data goes (buf_cap bytes) */
+	uint32_t buf_cap;
+	int32_t *caps;	   /* where the capability handles go */
+	uint32_t caps_cap; /* room for this many */
+	uint32_t flags;	   /* 0 or HEARTH_RX_KEEP */
+	/* OUT */
+	int32_t sig;	  /* the signal handle, or -1 when it was freed */
+	int32_t kind;	  /* HEARTH_SIG_* */
+	int32_t mailbox;  /* the mailbox it came from */
+	uint32_t index;	  /* that mailbox's position in the list */
+	uint32_t len;	  /* data bytes in all (min(len, buf_cap) copied) */
+	uint32_t ncaps;	  /* capabilities in all (min(ncaps, caps_cap)) */
+	int32_t code;	  /* down/exit: the exit code; a message: 0 */
+	uint64_t ref;	  /* down: the monitor reference; else 0 */
+} hearth_rx;
+
+_Static_assert(sizeof(hearth_rx) == 56, "hearth_rx is 56 bytes");
+
 /* ---- mailboxes ---- */
 HEARTH_V1(mb_new) int32_t hearth_v1_mb_new(void);
 HEARTH_V1(mb_free) int32_t hearth_v1_mb_free(int32_t mb);
@@ -118,6 +141,9 @@ HEARTH_V1(mb_try_recv) int32_t hearth_v1_mb_try_recv(int32_t mb);
 HEARTH_V1(mb_poll)
 int32_t hearth_v1_mb_poll(const int32_t *mbs, uint32_t n, int64_t timeout_ns,
 			  int32_t *index_out);
+HEARTH_V1(mb_recv_into)
+int32_t hearth_v1_mb_recv_into(const int32_t *mbs, uint32_t n,
+			       int64_t timeout_ns, hearth_rx *rx);
 HEARTH_V1(proc_trap_exits) int32_t hearth_v1_proc_trap_exits(int32_t on);
 
 /* ---- signals ---- */

@@ -235,7 +235,10 @@ static bool wait_over(hp_proc *p, hr_slice *sl, hw_val *val)
 	if (p->wait == HP_W_RECV) {
 		rc = hp__take_signal(p, p->wmb, p->nwmb, &idx);
 		if (rc != HB_EAGAIN) {
-			if (rc >= 0 && p->is_poll) {
+			if (rc >= 0 && p->is_poll == 2) {
+				hp__rx_fill(p, p->index_out, rc, idx);
+				rc = 0;
+			} else if (rc >= 0 && p->is_poll) {
 				uint64_t size;
 				uint8_t *base = hw_memory_data(
 					hw_instance_memory(p->inst), &size);

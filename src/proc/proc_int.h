@@ -153,7 +153,7 @@ typedef struct hp_proc {
 
 	uint8_t phase; /* HP_PH_* */
 	uint8_t wait;  /* HP_W_* */
-	uint8_t is_poll;
+	uint8_t is_poll; /* HP_W_RECV: 0 mb_recv, 1 mb_poll, 2 mb_recv_into */
 	uint8_t exit_req; /* exit() called: exit_code/exit_text */
 	int32_t exit_code;
 	char *exit_text;
@@ -168,7 +168,8 @@ typedef struct hp_proc {
 	uint32_t nwmb;
 	uint32_t *wmb; /* mailboxes waited on (wmb_inline or allocated) */
 	uint32_t wmb_inline[2];
-	uint32_t index_out; /* mb_poll: guest address of the index */
+	uint32_t index_out; /* mb_poll: guest address of the index;
+			       mb_recv_into: of the receive record */
 	hp_io *io;	    /* HP_W_IO: the job */
 	uint64_t io_poll;   /* HP_W_IO: the next look is this far away */
 	uint32_t io_out;    /* HP_W_IO, put: guest address of the id */
@@ -199,6 +200,15 @@ static inline void hp__charge(hp_proc *p, int64_t fuel)
 {
 	hw_instance_set_fuel(p->inst, hw_instance_fuel(p->inst) - fuel);
 }
+
+/* The receive record of mb_recv_into (docs/guest-abi.md). */
+#define HP_RX_BYTES 56
+#define HP_RX_KEEP  1u
+/* Fill the record at guest address rx for signal sig, received from
+ * position idx of the list; free the signal when all of it fitted (a
+ * message without HP_RX_KEEP). The record's ranges were checked when the
+ * call was made (memory never shrinks). (abi.c) */
+void hp__rx_fill(hp_proc *p, uint32_t rx, int32_t sig, uint32_t idx);
 
 /* ---- process kind and helpers (proc.c) ---- */
 /* A line into the process's log ring (cut to HR_MAX_LOG_TEXT - 1 bytes)

@@ -161,6 +161,7 @@ TEST(bad_contract_violations_trap)
 	expect_trap(&e, "trap_badperm",
 		    "cap_demote: unknown permission bits 0x100");
 	expect_trap(&e, "trap_badlevel", "log: unknown level 9");
+	expect_trap(&e, "trap_rx_oob", "mb_recv_into: out of bounds pointer");
 	still_works(&e);
 	env_free(&e);
 }
