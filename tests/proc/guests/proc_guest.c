@@ -589,6 +589,29 @@ EXPORT("linked_dies") void linked_dies(void)
 	gt_send(INBOX, "survived?");
 }
 
+/* Handle 1: a process with MONITOR|KILL|LINK. Links and unlinks,
+ * monitors and demonitors, then kills it: no down, no exit, it lives on
+ * to report "ok". */
+EXPORT("unlinker") void unlinker(void)
+{
+	uint64_t ref;
+	int32_t m = hearth_v1_mb_new(), dm = hearth_v1_mb_new();
+
+	CHECK_EQ(hearth_v1_cap_link(1), 0);
+	CHECK_EQ(hearth_v1_cap_unlink(1), 0);
+	CHECK_EQ(hearth_v1_cap_unlink(1), 0); /* no link: nothing happens */
+	CHECK_EQ(hearth_v1_cap_monitor(1, m, &ref), 0);
+	CHECK_EQ(hearth_v1_cap_demonitor(ref), 0);
+	CHECK_EQ(hearth_v1_cap_demonitor(ref), HEARTH_ENOENT);
+	/* a second monitor, to know when it is dead */
+	CHECK_EQ(hearth_v1_cap_monitor(1, dm, &ref), 0);
+	CHECK_EQ(hearth_v1_cap_kill(1), 0);
+	CHECK(hearth_v1_mb_recv(dm, 10000000000ll) >= 0);
+	CHECK_EQ(hearth_v1_mb_recv(m, 30000000), HEARTH_ETIMEDOUT);
+	CHECK_EQ(hearth_v1_mb_try_recv(0), HEARTH_EAGAIN);
+	gt_send(INBOX, "ok");
+}
+
 /* Handle 1: a capability to a dead process. */
 EXPORT("dead_target") void dead_target(void)
 {
