@@ -112,8 +112,9 @@ HOSTFN(cap_demote)
 	int rc;
 
 	if (ARG_U(1) & ~(uint32_t)HR_PERM_ALL)
-		return hw_hostcall_trap(hc, "cap_demote: unknown permission "
-					    "bits 0x%x",
+		return hw_hostcall_trap(hc,
+					"cap_demote: unknown permission "
+					"bits 0x%x",
 					ARG_U(1));
 	rc = hr_demote(p->cx, ARG_I(0), ARG_U(1), &out);
 	if (rc == HB_EBADH)
@@ -209,7 +210,7 @@ HOSTFN(cap_link)
 		return bad_cap(hc, "cap_link", ARG_I(0));
 	if (pid == hr_self(p->cx)) /* with itself: a no-op, as in Erlang */
 		RET32((hr_perms(p->cx, ARG_I(0)) & HR_PERM_LINK) ? 0
-								: HB_EPERM);
+								 : HB_EPERM);
 	RET32(hr_link(p->cx, ARG_I(0)));
 }
 
@@ -285,9 +286,8 @@ HOSTFN(mb_cap)
 	if (!hp__mb_owned(p, ARG_U(0)))
 		return bad_mb(hc, "mb_cap", ARG_U(0));
 	if (ARG_U(1) & ~(uint32_t)HR_PERM_ALL)
-		return hw_hostcall_trap(hc,
-					"mb_cap: unknown permission bits 0x%x",
-					ARG_U(1));
+		return hw_hostcall_trap(
+			hc, "mb_cap: unknown permission bits 0x%x", ARG_U(1));
 	rc = hr_mailbox_cap(p->cx, ARG_U(0), ARG_U(1), &h);
 	RET32(rc ? rc : h);
 }
@@ -341,8 +341,8 @@ HOSTFN(mb_poll)
 
 	if (n == 0 || n > HP_MAX_POLL)
 		return hw_hostcall_trap(hc,
-					"mb_poll: %u mailboxes (want 1..%u)",
-					n, HP_MAX_POLL);
+					"mb_poll: %u mailboxes (want 1..%u)", n,
+					HP_MAX_POLL);
 	src = gmem(hc, ARG_U(0), (uint64_t)n * 4);
 	iout = gmem(hc, ARG_U(3), 4);
 	if (!src || !iout)
@@ -448,8 +448,7 @@ HOSTFN(mb_recv_into)
 		return hw_hostcall_trap(
 			hc, "mb_recv_into: %u mailboxes (want 1..%u)", n,
 			HP_MAX_POLL);
-	if (!src || !rx ||
-	    !gmem(hc, rd32(rx), rd32(rx + 4)) ||
+	if (!src || !rx || !gmem(hc, rd32(rx), rd32(rx + 4)) ||
 	    !gmem(hc, rd32(rx + 8), (uint64_t)rd32(rx + 12) * 4))
 		return oob(hc, "mb_recv_into");
 	if (rd32(rx + 16) & ~HP_RX_KEEP)
@@ -513,7 +512,7 @@ static hr_msg *sig_get(hp_proc *p, int32_t sig)
 #define SIG_OR_TRAP(m, fn)                                                     \
 	hr_msg *m = sig_get(p, ARG_I(0));                                      \
 	if (!m)                                                                \
-		return hw_hostcall_trap(hc, fn ": unknown signal %d", ARG_I(0))
+	return hw_hostcall_trap(hc, fn ": unknown signal %d", ARG_I(0))
 
 HOSTFN(sig_kind)
 {
@@ -737,7 +736,7 @@ static hl_lump *lump_get(hp_proc *p, int32_t l)
 #define LUMP_OR_TRAP(l, fn)                                                    \
 	hl_lump *l = lump_get(p, ARG_I(0));                                    \
 	if (!l)                                                                \
-		return hw_hostcall_trap(hc, fn ": unknown lump %d", ARG_I(0))
+	return hw_hostcall_trap(hc, fn ": unknown lump %d", ARG_I(0))
 
 HOSTFN(lump_this)
 {
@@ -969,7 +968,10 @@ HOSTFN(exit)
  * The table
  * --------------------------------------------------------------------- */
 
-#define ROW(name, type) {#name, type, h_##name}
+#define ROW(name, type)                                                        \
+	{                                                                      \
+#name, type, h_##name                                          \
+	}
 
 const hp_fndef hp__abi[] = {
 	ROW(cap_perms, "i:i"),

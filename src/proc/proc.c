@@ -467,8 +467,7 @@ static int wasi_instance(hp_proc *p, const char *entry, size_t elen,
 		snprintf(we->message, sizeof we->message, "out of memory");
 		return HB_ENOMEM;
 	}
-	rc = hw_wasi_link(p->wasi, p->mod->mod, wasi_resolve, p->host, imp,
-			  we);
+	rc = hw_wasi_link(p->wasi, p->mod->mod, wasi_resolve, p->host, imp, we);
 	if (!rc)
 		rc = hw_instance_new((hw_module *)p->mod->mod, imp,
 				     p->mod->nimports, io, &p->inst, we);
@@ -557,8 +556,8 @@ int hp_spawn(hp_host *h, hr_ctx *cx, const hp_spawn_opts *o, hr_handle *child,
 	p->nmbits = 1;
 	p->sig_free = -1;
 	p->fuel_slice = lim ? lim->fuel_per_slice : 0;
-	p->fuel_left = lim && lim->fuel_total ? (int64_t)lim->fuel_total
-					      : INT64_MAX;
+	p->fuel_left =
+		lim && lim->fuel_total ? (int64_t)lim->fuel_total : INT64_MAX;
 	rc = check_entry(p->mod, o->entry, elen, err, errlen);
 	if (rc)
 		goto fail;

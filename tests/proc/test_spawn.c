@@ -5,9 +5,9 @@
 #include "proc_test.h"
 
 /* The spawner's reply to a request sent from the host. */
-static int host_spawn_req(env *e, const hp_spawn_req *q,
-			  const hr_handle *caps, uint32_t ncaps,
-			  hr_handle *child, char *text, size_t tlen)
+static int host_spawn_req(env *e, const hp_spawn_req *q, const hr_handle *caps,
+			  uint32_t ncaps, hr_handle *child, char *text,
+			  size_t tlen)
 {
 	hb_buf b;
 	hr_handle all[8], reply;
@@ -25,8 +25,8 @@ static int host_spawn_req(env *e, const hp_spawn_req *q,
 	hb_buf_init(&b);
 	hp_spawn_req_put(&b, q);
 	ASSERT_OK(b.err);
-	ASSERT_OK(hr_host_send(e->rt, e->spawner, b.data, b.len, all,
-			       1 + ncaps));
+	ASSERT_OK(
+		hr_host_send(e->rt, e->spawner, b.data, b.len, all, 1 + ncaps));
 	hb_buf_deinit(&b);
 	ASSERT_OK(hr_host_recv(e->rt, mb, WAIT_NS, &m));
 	rc = hp_spawn_reply(m.data, m.len, &t, &tl);
@@ -59,15 +59,15 @@ TEST(spawn_through_the_spawner_from_the_host)
 	q.entry_len = 5;
 	q.name = "greeter-7";
 	q.name_len = 9;
-	ASSERT_OK(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				 sizeof text));
+	ASSERT_OK(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text));
 	ASSERT_EQ(hr_host_perms(e.rt, child), HR_PERM_ALL);
 	expect(&e, "hello");
 	/* names: the request's name; here for a blocking one */
 	q.entry = "block";
 	q.entry_len = 5;
-	ASSERT_OK(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				 sizeof text));
+	ASSERT_OK(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text));
 	expect(&e, "blocking");
 	ASSERT_OK(hr_host_target_pid(e.rt, child, &pid));
 	ASSERT_OK(hr_rt_proc_info(e.rt, pid, &info));
@@ -164,9 +164,9 @@ TEST(spawn_link_needs_link_on_the_reply_cap)
 	q.entry = "hello";
 	q.entry_len = 5;
 	q.link = true;
-	ASSERT_ERR(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				  sizeof text),
-		   HB_EPERM);
+	ASSERT_ERR(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text),
+		HB_EPERM);
 	ASSERT_STREQ(text, "link needs LINK on the reply capability");
 	env_free(&e);
 }
@@ -275,8 +275,8 @@ TEST(spawn_request_errors)
 	ASSERT_MSG(strstr(text, "distinct") != NULL, "%s", text);
 	/* a request without a reply address is dropped; the spawner lives */
 	ASSERT_OK(hr_host_send(e.rt, e.spawner, junk, sizeof junk, NULL, 0));
-	ASSERT_OK(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				 sizeof text));
+	ASSERT_OK(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text));
 	expect(&e, "hello");
 	env_free(&e);
 }

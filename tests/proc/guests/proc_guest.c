@@ -256,8 +256,8 @@ EXPORT("echo_rx") void echo_rx(void)
 {
 	char buf[256];
 	int32_t caps[4], mb = 0;
-	hearth_rx rx = {.buf = buf, .buf_cap = sizeof buf, .caps = caps,
-			.caps_cap = 4};
+	hearth_rx rx = {
+		.buf = buf, .buf_cap = sizeof buf, .caps = caps, .caps_cap = 4};
 
 	for (;;) {
 		CHECK_EQ(hearth_v1_mb_recv_into(&mb, 1, -1, &rx), 0);
@@ -706,8 +706,8 @@ EXPORT("timers") void timers(void)
 	CHECK_EQ(hearth_v1_timer_send_after(self, 20000000, "t1", 2, NULL, 0,
 					    &id1),
 		 0);
-	CHECK_EQ(hearth_v1_timer_send_after(self, 10000000000ll, "t2", 2,
-					    NULL, 0, &id2),
+	CHECK_EQ(hearth_v1_timer_send_after(self, 10000000000ll, "t2", 2, NULL,
+					    0, &id2),
 		 0);
 	CHECK(id1 != id2);
 	CHECK_EQ(hearth_v1_timer_cancel(id2), 0);
@@ -808,9 +808,9 @@ EXPORT("misc") void misc(void)
 	CHECK(hearth_v1_time_wall() > 1600000000ll * 1000000000ll);
 	CHECK(hearth_v1_time_now() > 0);
 	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_NAME, "renamed", 7), 0);
-	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_DESCRIPTION, "a test guest",
-				    12),
-		 0);
+	CHECK_EQ(
+		hearth_v1_meta_set(HEARTH_META_DESCRIPTION, "a test guest", 12),
+		0);
 	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_LICENSE, "MIT", 3), 0);
 	for (int lvl = 0; lvl <= 4; lvl++)
 		hearth_v1_log(lvl, "level", 5);
@@ -878,8 +878,8 @@ static int32_t spawn_via(const uint8_t *id, const char *entry, int link)
 	caps[0] = hearth_v1_mb_cap(0, link ? HEARTH_PERM_SEND | HEARTH_PERM_LINK
 					   : HEARTH_PERM_SEND);
 	caps[1] = INBOX;
-	CHECK_EQ(hearth_v1_cap_send(1, req, (uint32_t)spawn_req(req, id, entry,
-								 link),
+	CHECK_EQ(hearth_v1_cap_send(1, req,
+				    (uint32_t)spawn_req(req, id, entry, link),
 				    caps, 2),
 		 0);
 	s = hearth_v1_mb_recv(0, 10000000000ll);
@@ -976,8 +976,8 @@ static const uint8_t made[] = {
 	0x0a, 0x11, 0x01, 0x0f, 0x00, 0x41, 0x00, 0x41, 0x10, 0x41, 0x0f, 0x41,
 	0x00, 0x41, 0x00, 0x10, 0x00, 0x1a, 0x0b,
 	/* data */
-	0x0b, 0x15, 0x01, 0x00, 0x41, 0x10, 0x0b, 0x0f, 'm', 'a', 'd', 'e',
-	' ', 'b', 'y', ' ', 'a', ' ', 'g', 'u', 'e', 's', 't'};
+	0x0b, 0x15, 0x01, 0x00, 0x41, 0x10, 0x0b, 0x0f, 'm', 'a', 'd', 'e', ' ',
+	'b', 'y', ' ', 'a', ' ', 'g', 'u', 'e', 's', 't'};
 
 /* Handle 1: the spawner. Writes `made` into a lump and spawns it. */
 EXPORT("self_host") void self_host(void)
