@@ -307,7 +307,7 @@ static void spawner_msg(hr_ctx *cx, void *st, const hr_msg *m)
 		o.lump = &q.lump;
 		o.entry = q.entry;
 		o.entry_len = q.entry_len;
-		o.name = q.name;
+		o.name = q.name_len ? q.name : NULL; /* "": the default */
 		o.name_len = q.name_len;
 		o.caps = m->caps + 1;
 		o.ncaps = m->ncaps - 1;

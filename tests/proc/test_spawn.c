@@ -72,6 +72,42 @@ TEST(spawn_through_the_spawner_from_the_host)
 	ASSERT_OK(hr_host_target_pid(e.rt, child, &pid));
 	ASSERT_OK(hr_rt_proc_info(e.rt, pid, &info));
 	ASSERT_STREQ(info.name, "greeter-7");
+	/* an empty name: the entry's */
+	q.name = "";
+	q.name_len = 0;
+	{
+		hb_buf b;
+		hr_msg m;
+		hr_handle caps[2];
+		uint32_t mb;
+
+		/* written by hand, as a guest would */
+		hb_buf_init(&b);
+		hb_mp_put_array(&b, 2);
+		hb_mp_put_cstr(&b, "spawn");
+		hb_mp_put_map(&b, 3);
+		hb_mp_put_cstr(&b, "lump");
+		hb_mp_put_bin(&b, e.guest.b, 32);
+		hb_mp_put_cstr(&b, "entry");
+		hb_mp_put_cstr(&b, "block");
+		hb_mp_put_cstr(&b, "name");
+		hb_mp_put_str(&b, "", 0);
+		ASSERT_OK(hr_host_mailbox_new(e.rt, &mb));
+		ASSERT_OK(
+			hr_host_mailbox_cap(e.rt, mb, HR_PERM_SEND, &caps[0]));
+		caps[1] = e.inbox;
+		ASSERT_OK(
+			hr_host_send(e.rt, e.spawner, b.data, b.len, caps, 2));
+		hb_buf_deinit(&b);
+		ASSERT_OK(hr_host_recv(e.rt, mb, WAIT_NS, &m));
+		ASSERT_OK(hp_spawn_reply(m.data, m.len, NULL, NULL));
+		child = m.caps[0];
+		hr_host_msg_free(e.rt, &m);
+		expect(&e, "blocking");
+		ASSERT_OK(hr_host_target_pid(e.rt, child, &pid));
+		ASSERT_OK(hr_rt_proc_info(e.rt, pid, &info));
+		ASSERT_STREQ(info.name, "block");
+	}
 	env_free(&e);
 }
 
