@@ -377,6 +377,23 @@ TEST(a_read_only_grant_changes_nothing)
 	wrun_deinit(&r);
 }
 
+TEST_TIMEOUT(a_fifo_in_the_grant_does_not_block_open, 30)
+{
+	const char *dir = ht_tmpdir();
+	char path[512];
+	wrun r;
+	uint32_t code = 99;
+
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	ASSERT_OK(mkfifo(path, 0644) ? HB_EIO : 0);
+	wrun_init(&r, true, ARGS("guest", "fifo", "/g/fifo"));
+	ASSERT_OK(hw_wasi_preopen(r.w, dir, "/g", 0));
+	ASSERT_OK(wrun_go(&r, 0, &code));
+	ASSERT_MSG(code == 0, "guest: %s", r.out.text);
+	ASSERT_STREQ(r.out.text, "fifo ok\n");
+	wrun_deinit(&r);
+}
+
 TEST(without_a_grant_there_is_no_file_system)
 {
 	wrun r;
