@@ -753,6 +753,37 @@ L_DATA_DROP:
 	STORE_ADD(ST32, uint32_t, u32)
 	STORE_ADD(ST64, uint64_t, u64)
 
+	/* ---- binary operators with a memory operand (d a p offset) ---- */
+#define MEMBIN(name, T, field, expr)                                           \
+	L_##name##_M:                                                          \
+	{                                                                      \
+		uint64_t ea = (uint64_t)S(2).u32 + A(3);                       \
+		T a = S(1).field, b;                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(&b, mem + ea, sizeof b);                                \
+		S(0).field = (expr);                                           \
+		ADV(4);                                                        \
+		NEXT();                                                        \
+	}
+	MEMBIN(F32_ADD, float, f32, a + b)
+	MEMBIN(F32_SUB, float, f32, a - b)
+	MEMBIN(F32_MUL, float, f32, a * b)
+	MEMBIN(F64_ADD, double, f64, a + b)
+	MEMBIN(F64_SUB, double, f64, a - b)
+	MEMBIN(F64_MUL, double, f64, a * b)
+	MEMBIN(I32_ADD, uint32_t, u32, a + b)
+	MEMBIN(I32_SUB, uint32_t, u32, a - b)
+	MEMBIN(I32_AND, uint32_t, u32, a & b)
+	MEMBIN(I32_OR, uint32_t, u32, a | b)
+	MEMBIN(I32_XOR, uint32_t, u32, a ^ b)
+	MEMBIN(I64_ADD, uint64_t, u64, a + b)
+	MEMBIN(I64_SUB, uint64_t, u64, a - b)
+	MEMBIN(I64_AND, uint64_t, u64, a & b)
+	MEMBIN(I64_OR, uint64_t, u64, a | b)
+	MEMBIN(I64_XOR, uint64_t, u64, a ^ b)
+#undef MEMBIN
+
 	/* ---- integer arithmetic ---- */
 	BIN32(ADD, a + b)
 	BIN32(SUB, a - b)
