@@ -22,14 +22,17 @@ function run(file, args, timed) {
 	const t0 = now();
 	const mod = new WebAssembly.Module(fs.readFileSync(file));
 	const t1 = now();
+	const c1 = process.cpuUsage();
 	const wasi = wasiOf(file, args);
 	const inst = new WebAssembly.Instance(mod,
 		{ wasi_snapshot_preview1: wasi.wasiImport });
 	const code = wasi.start(inst);
 	const t2 = now();
+	const c2 = process.cpuUsage(c1);
 	if (timed)
 		process.stderr.write(`node: time: run ${(t2 - t1).toFixed(6)} s, ` +
-				     `load ${(t1 - t0).toFixed(6)} s\n`);
+				     `load ${(t1 - t0).toFixed(6)} s, run cpu ` +
+				     `${((c2.user + c2.system) / 1e6).toFixed(6)} s\n`);
 	process.exitCode = code;
 }
 

@@ -42,7 +42,8 @@ static void usage(FILE *f)
 		"one unlimited slice)\n"
 		"  --max-pages N           cap linear memory at N 64 KiB "
 		"pages\n"
-		"  --time                  print load and run times on stderr\n"
+		"  --time                  print load and run times (wall, and\n"
+		"                          CPU for the run) on stderr\n"
 		"exit status: the program's; %d if it trapped, %d if it could "
 		"not be loaded\n",
 		EXIT_TRAP, EXIT_LOAD);
@@ -125,12 +126,17 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 
 /* ---- run ---- */
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 
@@ -145,7 +151,7 @@ static int cmd_run(int argc, char **argv)
 	const char *env[MAX_ENV];
 	uint32_t ndirs = 0, nenv = 0, code = 0;
 	bool no_fuel = false, timed = false;
-	double t0, t1 = 0;
+	double t0, t1 = 0, c1 = 0;
 	uint64_t slice = 0, pages = 0;
 	hw_instance_opts io = {0};
 	hw_module *m = NULL;
@@ -229,6 +235,7 @@ static int cmd_run(int argc, char **argv)
 	if (!m)
 		goto out;
 	t1 = now_s();
+	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	if (hw_wasi_new(&w))
 		abort();
 	if (hw_wasi_set_args(w, (uint32_t)(argc - i),
@@ -256,8 +263,10 @@ static int cmd_run(int argc, char **argv)
 	rc = hw_wasi_run(w, inst, (int64_t)slice, &code);
 	if (timed)
 		fprintf(stderr,
-			"hearth-wasm: time: run %.6f s, load %.6f s\n",
-			now_s() - t1, t1 - t0);
+			"hearth-wasm: time: run %.6f s, load %.6f s, "
+			"run cpu %.6f s\n",
+			now_s() - t1, t1 - t0,
+			clock_s(CLOCK_PROCESS_CPUTIME_ID) - c1);
 	if (rc == 0) {
 		status = (int)(code & 255);
 	} else if (rc == HB_ETRAP) {
