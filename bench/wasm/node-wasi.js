@@ -70,8 +70,8 @@ function idleRss(file, n) {
 	if (global.gc) global.gc();
 	const after = process.memoryUsage().rss;
 	console.log(`idle instances: ${keep.length}, resident ` +
-		    `${((after - before) / 1024 / n).toFixed(1)} KiB each ` +
-		    `(${((after - before) / 1048576).toFixed(1)} MiB in all)`);
+		    `${((after - before) / 1024 / n).toFixed(1)} KiB each with a ` +
+		    `WASI context`);
 }
 
 const argv = process.argv.slice(2);

@@ -413,14 +413,18 @@ static int cmd_instantiate_bench(int argc, char **argv)
 	return 0;
 }
 
-/* Keep N instances of FILE alive, each with its own WASI context, and
- * report the resident memory they add, per instance. */
+/* Keep N instances of FILE alive and report the resident memory each
+ * adds: with its own WASI context (what a process costs), and bare (the
+ * imports of one shared context). */
 static int cmd_idle_rss(int argc, char **argv)
 {
 	hw_instance **insts;
-	hw_wasi **ws;
+	hw_wasi **ws, *shared;
+	hw_extern *imp;
 	hw_module *m;
-	uint64_t n, before, after;
+	hw_error err;
+	uint64_t n, before, mid, after;
+	uint32_t ni;
 	int rc = bench_args(argc, argv, &n);
 
 	if (rc)
@@ -428,14 +432,24 @@ static int cmd_idle_rss(int argc, char **argv)
 	m = load(argv[0], false);
 	if (!m)
 		return EXIT_LOAD;
-	insts = calloc(n, sizeof *insts);
+	ni = hw_module_import_count(m);
+	insts = calloc(2 * n, sizeof *insts);
 	ws = calloc(n, sizeof *ws);
-	if (!insts || !ws)
+	imp = calloc(ni ? ni : 1, sizeof *imp);
+	if (!insts || !ws || !imp || hw_wasi_new(&shared))
 		abort();
+	if (hw_wasi_link(shared, m, NULL, NULL, imp, &err)) {
+		fprintf(stderr, "hearth-wasm: %s\n", err.message);
+		return EXIT_LOAD;
+	}
 	before = rss_bytes();
+	for (uint64_t i = 0; i < n; i++)
+		if (hw_instance_new(m, imp, ni, NULL, &insts[n + i], &err)) {
+			fprintf(stderr, "hearth-wasm: %s\n", err.message);
+			return EXIT_LOAD;
+		}
+	mid = rss_bytes();
 	for (uint64_t i = 0; i < n; i++) {
-		hw_error err;
-
 		if (hw_wasi_new(&ws[i]) ||
 		    hw_wasi_instantiate(ws[i], m, NULL, NULL, NULL, &insts[i],
 					&err)) {
@@ -445,16 +459,19 @@ static int cmd_idle_rss(int argc, char **argv)
 		}
 	}
 	after = rss_bytes();
-	printf("idle instances: %" PRIu64 ", resident %.1f KiB each "
-	       "(%.1f MiB in all)\n",
-	       n, (double)(after - before) / 1024.0 / (double)n,
-	       (double)(after - before) / 1048576.0);
+	printf("idle instances: %" PRIu64 ", resident %.1f KiB each with a "
+	       "WASI context (%.1f KiB bare)\n",
+	       n, (double)(after - mid) / 1024.0 / (double)n,
+	       (double)(mid - before) / 1024.0 / (double)n);
 	for (uint64_t i = 0; i < n; i++) {
 		hw_instance_free(insts[i]);
+		hw_instance_free(insts[n + i]);
 		hw_wasi_free(ws[i]);
 	}
+	hw_wasi_free(shared);
 	free(insts);
 	free(ws);
+	free(imp);
 	hw_module_free(m);
 	return 0;
 }

@@ -261,10 +261,13 @@ TEST(benchmark_measurements_print_figures)
 	ASSERT_GT(full, 0);
 	RUN(o, NULL, "idle-rss", WASI_GUEST, "500");
 	ASSERT_EQ(o->status, 0);
-	ASSERT_MSG(sscanf(o->out, "idle instances: %d, resident %lf KiB", &n,
-			  &kib) == 2,
+	ASSERT_MSG(sscanf(o->out,
+			  "idle instances: %d, resident %lf KiB each with a "
+			  "WASI context (%lf KiB bare)",
+			  &n, &kib, &bare) == 3,
 		   "%s", o->out);
 	ASSERT_EQ(n, 500);
 	ASSERT_GT(kib, 0);
+	ASSERT_GT(bare, 0);
 	free(o);
 }
