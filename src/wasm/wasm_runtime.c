@@ -450,8 +450,11 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 	hw_slot *s = slots;
 	int rc;
 
-	if (n > x->nscratch) {
-		hw_val *p = realloc(x->scratch, n * sizeof *p);
+	/* never NULL, even for a [] -> [] function: memset and pointer
+	 * arithmetic on a null pointer are undefined even for 0 bytes */
+	if (n > x->nscratch || !x->scratch) {
+		uint32_t cap = n ? n : 1;
+		hw_val *p = realloc(x->scratch, cap * sizeof *p);
 
 		if (!p) {
 			snprintf(x->trap_msg, sizeof x->trap_msg,
@@ -459,7 +462,7 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 			return HW_HOST_TRAP;
 		}
 		x->scratch = p;
-		x->nscratch = n;
+		x->nscratch = cap;
 	}
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		slots_to_val(ft->params[i], s, &x->scratch[i]);
