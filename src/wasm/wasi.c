@@ -350,8 +350,10 @@ int hw_wasi_stdio_fd(hw_wasi *w, int fd, int host_fd)
 	f->host = host_fd;
 	f->owned = false;
 	f->filetype = hw__wasi_filetype(&st);
+	/* no R_FD_FDSTAT_SET_FLAGS: the file description is shared with the
+	 * host (a guest must not leave the host's terminal non-blocking) */
 	f->base = (fd == 0 ? R_FD_READ : R_FD_WRITE) | R_POLL_FD_READWRITE |
-		  R_FD_FILESTAT_GET | R_FD_FDSTAT_SET_FLAGS;
+		  R_FD_FILESTAT_GET;
 	/* a regular file may seek; a terminal or pipe may not (which is how
 	 * wasi-libc's isatty tells them apart) */
 	if (S_ISREG(st.st_mode))
