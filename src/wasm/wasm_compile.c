@@ -1124,6 +1124,8 @@ static void compile_br_table(cc *c, const hw_instr *in)
 	}
 }
 
+#include "wasm_compile_simd.inc"
+
 static void compile_instr(cc *c, const hw_instr *in, bool *done)
 {
 	hw_module *m = c->m;
@@ -1436,7 +1438,7 @@ static void compile_instr(cc *c, const hw_instr *in, bool *done)
 		return;
 	}
 	/* validated, so only SIMD can get here */
-	c->rc = HB_ENOSYS;
+	compile_simd(c, in);
 }
 
 /* ---- functions and the module ---- */
@@ -1530,10 +1532,6 @@ int hw__compile(hw_module *m, hw_error *err)
 	cc c = {0};
 	int rc = 0;
 
-	if (m->uses_simd)
-		return hw__error(err, HB_ENOSYS, -1, 0,
-				 "SIMD execution is not supported yet",
-				 "the module uses v128");
 	c.m = m;
 	c.err = err;
 	c.h = hw__interp_handlers();
@@ -1547,7 +1545,7 @@ int hw__compile(hw_module *m, hw_error *err)
 		rc = c.rc;
 	if (rc == HB_ENOSYS)
 		hw__error(err, HB_ENOSYS, HW_SEC_CODE, 0,
-			  "SIMD execution is not supported yet", NULL);
+			  "instruction not supported", NULL);
 	else if (rc == HB_ENOMEM && err)
 		hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
 	else if (rc == HB_ELIMIT && err && err->code != HB_ELIMIT)

@@ -11,6 +11,7 @@
 #include "wasm_int.h"
 #include "wasm_iops.h"
 #include "wasm_num.h"
+#include "wasm_vec.h"
 
 static inline const void *rd_ptr(const uint32_t *p)
 {
