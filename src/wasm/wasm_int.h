@@ -179,7 +179,6 @@ struct hw_module {
 	bool code_seen; /* a code section was present */
 	uint32_t ncode; /* its count */
 	size_t code_sec_offset;
-	bool uses_simd; /* some body uses a v128 type or 0xFD op */
 
 	uint32_t nrefs; /* defined functions that can be referenced */
 

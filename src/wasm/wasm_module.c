@@ -69,17 +69,8 @@ static int canonicalize(hw_module *m)
 			}
 			h = (h + 1) & (cap - 1);
 		}
-		for (uint32_t k = 0; k < m->types[i].nparams; k++)
-			if (m->types[i].params[k] == HW_V128)
-				m->uses_simd = true;
-		for (uint32_t k = 0; k < m->types[i].nresults; k++)
-			if (m->types[i].results[k] == HW_V128)
-				m->uses_simd = true;
 	}
 	free(slots);
-	for (uint32_t i = 0; i < m->nglobals; i++)
-		if (m->globals[i].type == HW_V128)
-			m->uses_simd = true;
 	/* room for converting host call values */
 	for (uint32_t i = 0; i < m->nfunc_imports; i++) {
 		const hw_functype *t = &m->types[m->funcs[i].type];

@@ -785,9 +785,6 @@ static int validate_body(hw_module *m, hw_error *err, const uint8_t *refs,
 				  ft->params)))
 		return rc;
 	v->locals = locals;
-	for (uint32_t i = 0; i < v->nlocals; i++)
-		if (locals[i] == HW_V128)
-			m->uses_simd = true;
 	if ((rc = push_ctl(v, 0, NULL, 0, ft->results, ft->nresults, 0)))
 		goto out;
 	v->nvals = 0; /* params are locals, not operands */
