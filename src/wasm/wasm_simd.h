@@ -6,7 +6,9 @@
  *
  * A v128 takes two adjacent 8-byte slots; an operand naming a v128 names
  * the first. Operand words (after the two handler words):
- *   LOAD      d a off          v128.loadNxM_s/u, splats, zero loads
+ *   LOAD      d a off          v128.loadNxM_s/u, splats, zero loads;
+ *             V128_LOAD_A d a b off, V128_LOAD_AI d a I off: the address
+ *             is a fused i32.add, (u32)(a + b|I), as for scalar loads
  *   LOADLANE  d a v off lane   d = v with lane replaced from memory
  *   STORE     a off v
  *   STORELANE a off v lane
@@ -135,6 +137,8 @@
 /* The rows for wasm_iops.h. */
 #define HW_IOPS_SIMD(X)                                                        \
 	HW_SIMD_LOADS(HW__SIMD_W3, X)                                          \
+	X(V128_LOAD_A, 4)                                                      \
+	X(V128_LOAD_AI, 4)                                                     \
 	HW_SIMD_LOADLANES(HW__SIMD_W5, X)                                      \
 	X(V128_STORE, 3)                                                       \
 	HW_SIMD_STORELANES(HW__SIMD_W4, X)                                     \
