@@ -94,9 +94,10 @@ typedef struct hw_module_opts {
 /* Decode, validate and compile a binary module. bytes are copied; the
  * caller keeps its buffer. OUT: *out, a module with one reference.
  * Returns 0, HB_EMALFORMED (decoding), HB_EINVALID (validation),
- * HB_ELIMIT (a cap of limits.h exceeded), HB_ENOSYS (uses a feature this
- * build cannot execute, e.g. SIMD for now), or HB_ENOMEM; *err says where
- * and why. Any thread. */
+ * HB_ELIMIT (a cap of limits.h exceeded) or HB_ENOMEM; *err says where
+ * and why. Every valid WebAssembly 2.0 module compiles, SIMD included
+ * (HB_ENOSYS stays reserved for a feature a build cannot execute). Any
+ * thread. */
 int hw_module_new(const uint8_t *bytes, size_t len, const hw_module_opts *opts,
 		  hw_module **out, hw_error *err);
 
