@@ -84,11 +84,28 @@ typedef struct hw_error {
  * Modules
  * ------------------------------------------------------------------------ */
 
+/* An allocator for the engine's own structures (a module's decoded and
+ * compiled form; an instance, its tables' elements and its execution
+ * stacks), for accounting or to test allocation failure. fn(ctx, p, n)
+ * behaves as realloc(p, n) when n > 0 (p NULL: a new block; NULL back:
+ * failure, p untouched) and as free(p) when n == 0 (never with p NULL).
+ * Not used for linear memory (mapped with mmap; see max_memory_pages) nor
+ * for host-made objects (hw_*_new: libc). It must outlive everything
+ * allocated through it and be callable from any thread that uses or frees
+ * the module or instance (a module may be freed by its last instance). */
+typedef struct hw_allocator {
+	void *(*fn)(void *ctx, void *p, size_t n);
+	void *ctx;
+} hw_allocator;
+
 /* Options for hw_module_new; all-zero (or NULL) gives the defaults. */
 typedef struct hw_module_opts {
 	/* Compile without fuel metering (for comparison; instances of such a
 	 * module never run out of fuel). Default: metered. */
 	bool no_fuel;
+	/* The module's allocator (copied; NULL: libc). A failed allocation
+	 * fails hw_module_new with HB_ENOMEM and leaves nothing behind. */
+	const hw_allocator *alloc;
 } hw_module_opts;
 
 /* Decode, validate and compile a binary module. bytes are copied; the
@@ -154,6 +171,11 @@ typedef struct hw_instance_opts {
 				      (HW_TRAP_OUT_OF_FUEL) instead of
 				      suspending with HW_OUT_OF_FUEL */
 	void *user;		   /* for hw_instance_user() */
+	/* The instance's allocator (copied; NULL: libc). A failure fails
+	 * hw_instance_new with HB_ENOMEM; a call with HB_ENOMEM (its first
+	 * stack) or the trap HW_TRAP_NOMEM (the value or frame stack could
+	 * not grow; the instance stays usable); table.grow with -1. */
+	const hw_allocator *alloc;
 } hw_instance_opts;
 
 /* Instantiate m. imports[i] binds the module's import i (module order; see

@@ -66,7 +66,7 @@ void *hw__arena_alloc(hw_arena *a, size_t n)
 	if (!c || c->cap - c->used < need) {
 		size_t cap = need > 16384 ? need : 16384;
 
-		c = calloc(1, sizeof *c + cap);
+		c = hw__calloc(a->al, 1, sizeof *c + cap);
 		if (!c)
 			return NULL;
 		c->cap = cap;
@@ -84,7 +84,7 @@ void hw__arena_free(hw_arena *a)
 
 	while (c) {
 		next = c->next;
-		free(c);
+		hw__free(a->al, c);
 		c = next;
 	}
 	a->head = NULL;
@@ -1229,8 +1229,8 @@ static int sec_data(dctx *d)
 	return 0;
 }
 
-int hw__read_locals(hw_rd *r, uint32_t *nlocals, uint8_t **types,
-		    uint32_t nparams, const uint8_t *params)
+int hw__read_locals(hw_rd *r, const hw_allocator *al, uint32_t *nlocals,
+		    uint8_t **types, uint32_t nparams, const uint8_t *params)
 {
 	const uint8_t *start = r->p;
 	uint32_t ngroups;
@@ -1258,7 +1258,7 @@ int hw__read_locals(hw_rd *r, uint32_t *nlocals, uint8_t **types,
 	*nlocals = nparams + (uint32_t)total;
 	if (!types)
 		return 0;
-	ts = malloc((size_t)*nlocals + 1);
+	ts = hw__malloc(al, (size_t)*nlocals + 1);
 	if (!ts)
 		return HB_ENOMEM;
 	memcpy(ts, params, nparams);
@@ -1291,7 +1291,7 @@ static int check_bodies(dctx *d)
 			   d->err,   HW_SEC_CODE, true};
 		uint32_t nl;
 
-		if ((rc = hw__read_locals(&r, &nl, NULL, 0, NULL)))
+		if ((rc = hw__read_locals(&r, &m->al, &nl, NULL, 0, NULL)))
 			return rc;
 		r.in_section = false; /* "END opcode expected" */
 		if (f->body_end == m->bytes + m->len || i + 1 == m->nfuncs)
