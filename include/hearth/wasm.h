@@ -197,7 +197,10 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 /* Drop the embedder's reference. The instance's memory, tables and globals
  * live on while other instances import them. Must not be called while the
  * instance is running; a suspended execution is abandoned. NULL is a
- * no-op. */
+ * no-op. Its functions die with it even where funcrefs to them remain:
+ * a table or global owned elsewhere (by an importer of one of its tables,
+ * or the host) that holds one must not be read afterwards
+ * (docs/wasm-engine.md, "The funcref rule"). */
 void hw_instance_free(hw_instance *inst);
 
 hw_module *hw_instance_module(const hw_instance *inst);
