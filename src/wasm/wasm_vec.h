@@ -103,7 +103,7 @@ static inline hw_u8x16 hw_v_swizzle(hw_u8x16 a, hw_u8x16 s)
 #define HW__SATOP(name, VT, N, ET, lo, hi, OP)                                 \
 	static inline VT name(VT a, VT b)                                      \
 	{                                                                      \
-		VT r = {0};                                                          \
+		VT r = {0};                                                    \
 		for (int k = 0; k < (N); k++) {                                \
 			int32_t v = (int32_t)a[k] OP (int32_t)b[k];           \
 			r[k] = (ET)(v < (lo) ? (lo) : v > (hi) ? (hi) : v);    \
@@ -125,7 +125,7 @@ HW__SATOP(hw_v_sub_sat_u16, hw_u16x8, 8, uint16_t, 0, 65535, -)
 #define HW__NARROW(name, VR, VA, N, ET, lo, hi)                                \
 	static inline VR name(VA a, VA b)                                      \
 	{                                                                      \
-		VR r = {0};                                                          \
+		VR r = {0};                                                    \
 		for (int k = 0; k < (N); k++) {                                \
 			int32_t v = k < (N) / 2 ? a[k] : b[k - (N) / 2];       \
 			r[k] = (ET)(v < (lo) ? (lo) : v > (hi) ? (hi) : v);    \
@@ -143,7 +143,7 @@ HW__NARROW(hw_v_narrow_u16, hw_u16x8, hw_i32x4, 8, uint16_t, 0, 65535)
 #define HW__EXTMUL(name, VR, VA, N, off, WT)                                   \
 	static inline VR name(VA a, VA b)                                      \
 	{                                                                      \
-		VR r = {0};                                                          \
+		VR r = {0};                                                    \
 		for (int k = 0; k < (N); k++)                                  \
 			r[k] = (WT)a[k + (off)] * (WT)b[k + (off)];            \
 		return r;                                                      \
@@ -166,7 +166,7 @@ HW__EXTMUL(hw_v_extmul_hi_u32, hw_u64x2, hw_u32x4, 2, 2, uint64_t)
 #define HW__EXTEND(name, VR, VA, N, off)                                       \
 	static inline VR name(VA a)                                            \
 	{                                                                      \
-		VR r = {0};                                                          \
+		VR r = {0};                                                    \
 		for (int k = 0; k < (N); k++)                                  \
 			r[k] = a[k + (off)];                                   \
 		return r;                                                      \
@@ -189,7 +189,7 @@ HW__EXTEND(hw_v_extend_hi_u32, hw_u64x2, hw_u32x4, 2, 2)
 #define HW__EXTADD(name, VR, VA, N)                                            \
 	static inline VR name(VA a)                                            \
 	{                                                                      \
-		VR r = {0};                                                          \
+		VR r = {0};                                                    \
 		for (int k = 0; k < (N); k++)                                  \
 			r[k] = a[2 * k] + a[2 * k + 1];                        \
 		return r;                                                      \

@@ -22,12 +22,13 @@ EXPORT("arena") unsigned char *arena(void)
 	return buf;
 }
 
-#define LD(p, i)     wasm_v128_load((p) + 16 * (i))
-#define ST(p, i, v)  wasm_v128_store((p) + 16 * (i), (v))
+#define LD(p, i)    wasm_v128_load((p) + 16 * (i))
+#define ST(p, i, v) wasm_v128_store((p) + 16 * (i), (v))
 
 /* Byte lanes: 20 results per input block (see test_simd.c, ref_i8). */
-EXPORT("ops_i8") uint32_t ops_i8(unsigned char *out, const unsigned char *a,
-				 const unsigned char *b, int n)
+EXPORT("ops_i8")
+uint32_t ops_i8(unsigned char *out, const unsigned char *a,
+		const unsigned char *b, int n)
 {
 	uint32_t acc = 0;
 
@@ -51,8 +52,9 @@ EXPORT("ops_i8") uint32_t ops_i8(unsigned char *out, const unsigned char *a,
 		ST(o, 13, wasm_i8x16_shl(x, (uint32_t)i));
 		ST(o, 14, wasm_i8x16_shr(x, (uint32_t)i));
 		ST(o, 15, wasm_u8x16_shr(x, (uint32_t)i));
-		ST(o, 16, wasm_i8x16_swizzle(x, wasm_v128_and(
-						    y, wasm_i8x16_splat(0x1F))));
+		ST(o, 16,
+		   wasm_i8x16_swizzle(
+			   x, wasm_v128_and(y, wasm_i8x16_splat(0x1F))));
 		ST(o, 17, wasm_u8x16_narrow_i16x8(x, y));
 		ST(o, 18, wasm_i8x16_narrow_i16x8(x, y));
 		ST(o, 19, wasm_v128_bitselect(x, y, wasm_v128_xor(x, y)));
@@ -64,8 +66,9 @@ EXPORT("ops_i8") uint32_t ops_i8(unsigned char *out, const unsigned char *a,
 }
 
 /* 16-bit lanes: 18 results per block (ref_i16). */
-EXPORT("ops_i16") uint32_t ops_i16(unsigned char *out, const unsigned char *a,
-				   const unsigned char *b, int n)
+EXPORT("ops_i16")
+uint32_t ops_i16(unsigned char *out, const unsigned char *a,
+		 const unsigned char *b, int n)
 {
 	uint32_t acc = 0;
 
@@ -98,8 +101,9 @@ EXPORT("ops_i16") uint32_t ops_i16(unsigned char *out, const unsigned char *a,
 }
 
 /* 32- and 64-bit lanes: 16 results per block (ref_i32). */
-EXPORT("ops_i32") uint32_t ops_i32(unsigned char *out, const unsigned char *a,
-				   const unsigned char *b, int n)
+EXPORT("ops_i32")
+uint32_t ops_i32(unsigned char *out, const unsigned char *a,
+		 const unsigned char *b, int n)
 {
 	uint32_t acc = 0;
 
@@ -132,8 +136,9 @@ EXPORT("ops_i32") uint32_t ops_i32(unsigned char *out, const unsigned char *a,
 
 /* Float lanes: 24 results per block (ref_f). Inputs hold NaNs,
  * infinities, zeros of both signs, subnormals and halves. */
-EXPORT("ops_f") void ops_f(unsigned char *out, const unsigned char *a,
-			   const unsigned char *b, int n)
+EXPORT("ops_f")
+void ops_f(unsigned char *out, const unsigned char *a, const unsigned char *b,
+	   int n)
 {
 	for (int i = 0; i < n; i++) {
 		v128_t x = LD(a, i), y = LD(b, i);
@@ -167,8 +172,8 @@ EXPORT("ops_f") void ops_f(unsigned char *out, const unsigned char *a,
 }
 
 /* Loads and stores of parts of vectors; lanes in and out. */
-EXPORT("ops_mem") uint32_t ops_mem(unsigned char *out, const unsigned char *a,
-				   int n)
+EXPORT("ops_mem")
+uint32_t ops_mem(unsigned char *out, const unsigned char *a, int n)
 {
 	uint32_t acc = 0;
 
@@ -185,9 +190,9 @@ EXPORT("ops_mem") uint32_t ops_mem(unsigned char *out, const unsigned char *a,
 		ST(o, 5, wasm_v128_load32_lane(p + 5, LD(a, 0), 2));
 		v = wasm_i16x8_replace_lane(wasm_v128_load(p), 5,
 					    (int16_t)(i * 1000));
-		ST(o, 6, wasm_i8x16_shuffle(v, LD(a, 1), 0, 17, 2, 19, 4, 21,
-					    6, 23, 31, 30, 29, 28, 3, 3, 3,
-					    3));
+		ST(o, 6,
+		   wasm_i8x16_shuffle(v, LD(a, 1), 0, 17, 2, 19, 4, 21, 6, 23,
+				      31, 30, 29, 28, 3, 3, 3, 3));
 		wasm_v128_store(o + 16 * 7, wasm_i64x2_splat(0));
 		wasm_v128_store16_lane(o + 16 * 7 + (i % 8) * 2, v, 5);
 		acc += (uint32_t)wasm_u8x16_extract_lane(v, 15) +

@@ -49,8 +49,7 @@ static void failing_init(failing *f, long fail_at, bool persist)
 /* Build a module from bytes with allocation N failing, for N = 1, 2, ...
  * until it succeeds; each failure is HB_ENOMEM with nothing left
  * allocated. Returns how many allocations a successful build makes. */
-static long build_under_failures(const uint8_t *bytes, size_t len,
-				 bool persist)
+static long build_under_failures(const uint8_t *bytes, size_t len, bool persist)
 {
 	for (long n = 1;; n++) {
 		failing f;
@@ -62,7 +61,8 @@ static long build_under_failures(const uint8_t *bytes, size_t len,
 		failing_init(&f, n, persist);
 		rc = hw_module_new(bytes, len, &o, &m, &err);
 		if (rc == 0) {
-			ASSERT_LT(f.calls, n); /* the failure was never reached */
+			ASSERT_LT(f.calls,
+				  n); /* the failure was never reached */
 			ASSERT_GT(f.live, 0);
 			hw_module_free(m);
 			ASSERT_EQ(f.live, 0);
@@ -73,8 +73,8 @@ static long build_under_failures(const uint8_t *bytes, size_t len,
 		ASSERT_EQ(err.code, HB_ENOMEM);
 		ASSERT_STREQ(err.reason, "out of memory");
 		ASSERT_NULL(m);
-		ASSERT_MSG(f.live == 0, "allocation %ld failed: %ld blocks left",
-			   n, f.live);
+		ASSERT_MSG(f.live == 0,
+			   "allocation %ld failed: %ld blocks left", n, f.live);
 	}
 }
 

@@ -113,9 +113,10 @@ static void fill_random(uint8_t *p, size_t n, uint64_t seed)
 		uint64_t r = rnd(&seed);
 
 		/* a quarter of the bytes extreme, so saturation happens */
-		p[i] = (r >> 8) % 4 == 0 ? (uint8_t)((r & 1) ? 0x7F + (r >> 16) % 3
-							    : 0xFF - (r >> 16) % 3)
-					 : (uint8_t)(r >> 24);
+		p[i] = (r >> 8) % 4 == 0
+			       ? (uint8_t)((r & 1) ? 0x7F + (r >> 16) % 3
+						   : 0xFF - (r >> 16) % 3)
+			       : (uint8_t)(r >> 24);
 	}
 }
 
@@ -127,12 +128,23 @@ static const uint32_t f32_special[] = {
 	0x5F800000, 0x3F000000, 0xBF000000, 0x7F7FFFFF, 0x4B000001,
 };
 static const uint64_t f64_special[] = {
-	0, 0x8000000000000000ull, 0x7FF0000000000000ull,
-	0xFFF0000000000000ull, 0x7FF8000000000000ull, 0x7FF4000000000001ull,
-	0x0000000000000001ull, 0x3FF0000000000000ull, 0xBFF8000000000000ull,
-	0x4004000000000000ull, 0x41DFFFFFFFC00000ull, 0xC1E0000000200000ull,
-	0x41F0000000000000ull, 0x36A0000000000000ull, 0x47EFFFFFE0000000ull,
-	0x3FE0000000000000ull, 0x4330000000000001ull,
+	0,
+	0x8000000000000000ull,
+	0x7FF0000000000000ull,
+	0xFFF0000000000000ull,
+	0x7FF8000000000000ull,
+	0x7FF4000000000001ull,
+	0x0000000000000001ull,
+	0x3FF0000000000000ull,
+	0xBFF8000000000000ull,
+	0x4004000000000000ull,
+	0x41DFFFFFFFC00000ull,
+	0xC1E0000000200000ull,
+	0x41F0000000000000ull,
+	0x36A0000000000000ull,
+	0x47EFFFFFE0000000ull,
+	0x3FE0000000000000ull,
+	0x4330000000000001ull,
 };
 
 /* A moderate value: k/8 - 125, so halves and other fractions occur. */
@@ -275,7 +287,8 @@ static void check_vec(const char *kernel, int blk, int op, char kind,
 					   0x7FF8000000000000ull,
 				   "%s block %d op %d lane %d: want NaN, got "
 				   "0x%016llx",
-				   kernel, blk, op, k / 8, (unsigned long long)g);
+				   kernel, blk, op, k / 8,
+				   (unsigned long long)g);
 			k += 7;
 			continue;
 		}
@@ -335,16 +348,18 @@ static uint32_t ref_i16(const uint8_t *x, const uint8_t *y, int i,
 	for (int k = 0; k < 8; k++) {
 		int sx = (int16_t)g16(x, k), sy = (int16_t)g16(y, k);
 		uint32_t ux = g16(x, k), uy = g16(y, k);
-		int64_t n32 = k < 4 ? (int32_t)g32(x, k) : (int32_t)g32(y, k - 4);
+		int64_t n32 =
+			k < 4 ? (int32_t)g32(x, k) : (int32_t)g32(y, k - 4);
 
 		p16(o[0], k, ux * uy);
-		p16(o[1], k, (uint32_t)clamp((sx * sy + 0x4000) >> 15, -32768,
-					     32767));
+		p16(o[1], k,
+		    (uint32_t)clamp((sx * sy + 0x4000) >> 15, -32768, 32767));
 		p16(o[2], k, (uint32_t)clamp(sx + sy, -32768, 32767));
 		p16(o[3], k, (uint32_t)clamp((int64_t)ux - uy, 0, 65535));
 		p16(o[4], k, (uint32_t)((int8_t)x[k] * (int8_t)y[k]));
 		p16(o[5], k, (uint32_t)x[8 + k] * y[8 + k]);
-		p16(o[6], k, (uint32_t)((int8_t)x[2 * k] + (int8_t)x[2 * k + 1]));
+		p16(o[6], k,
+		    (uint32_t)((int8_t)x[2 * k] + (int8_t)x[2 * k + 1]));
 		p16(o[7], k, (uint32_t)y[2 * k] + y[2 * k + 1]);
 		p16(o[8], k, (uint32_t)(int8_t)x[8 + k]);
 		p16(o[9], k, y[k]);
@@ -382,8 +397,9 @@ static uint32_t ref_i32(const uint8_t *x, const uint8_t *y, int i,
 		p32(o[3], k, sx < 0 ? 0u - ux : ux);
 		p32(o[4], k, ux << (i & 31));
 		p32(o[5], k, uy >> (i & 31));
-		p32(o[6], k, (uint32_t)((int32_t)(int16_t)g16(x, 4 + k) *
-					(int16_t)g16(y, 4 + k)));
+		p32(o[6], k,
+		    (uint32_t)((int32_t)(int16_t)g16(x, 4 + k) *
+			       (int16_t)g16(y, 4 + k)));
 		p32(o[7], k, g16(x, k));
 		p32(o[15], k, sx <= sy ? ~0u : 0);
 		bm |= (ux >> 31) << k;
@@ -475,12 +491,11 @@ static void ref_f(const uint8_t *x, const uint8_t *y, uint8_t o[][16])
 	}
 }
 
-static uint32_t ref_mem(const uint8_t *a, int i, uint8_t o[][16],
-			uint32_t acc)
+static uint32_t ref_mem(const uint8_t *a, int i, uint8_t o[][16], uint32_t acc)
 {
 	const uint8_t *p = a + 3 * i;
 	uint8_t v[16], cat[32];
-	static const int shuf[16] = {0,	 17, 2,	 19, 4,	 21, 6, 23,
+	static const int shuf[16] = {0,	 17, 2,	 19, 4, 21, 6, 23,
 				     31, 30, 29, 28, 3, 3,  3, 3};
 
 	memset(o, 0, 8 * 16);
@@ -511,8 +526,8 @@ typedef uint32_t (*ref_fn)(const uint8_t *, const uint8_t *, int,
 
 /* Run an integer kernel on NBLK blocks of seeded inputs and compare every
  * result vector and the returned accumulator with the scalar twin. */
-static void check_int_kernel(sguest *g, const char *name, int nops,
-			     ref_fn ref, uint64_t seed)
+static void check_int_kernel(sguest *g, const char *name, int nops, ref_fn ref,
+			     uint64_t seed)
 {
 	uint8_t want[24][16];
 	uint32_t acc = 0, got;
@@ -560,7 +575,8 @@ TEST(simd_float_kernels_match_scalar_c)
 			      want);
 			for (int op = 0; op < 24; op++)
 				check_vec("ops_f", i, op, kinds_f[op], want[op],
-					  g.base + OFF_OUT + 16 * (24 * i + op));
+					  g.base + OFF_OUT +
+						  16 * (24 * i + op));
 		}
 	}
 	sguest_close(&g);
@@ -595,9 +611,9 @@ TEST(simd_memory_kernels_match_scalar_c)
 	{
 		static const struct {
 			int c, n, want;
-		} q[] = {{'x', 300, 0},	  {'y', 300, 31},  {'z', 300, 32},
-			 {'w', 300, 200}, {'w', 200, -1},  {'w', 201, 200},
-			 {'q', 300, -1},  {'a', 300, 1},   {'z', 32, -1}};
+		} q[] = {{'x', 300, 0},	  {'y', 300, 31}, {'z', 300, 32},
+			 {'w', 300, 200}, {'w', 200, -1}, {'w', 201, 200},
+			 {'q', 300, -1},  {'a', 300, 1},  {'z', 32, -1}};
 
 		for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
 			uint32_t args[3] = {g.arena + OFF_A, (uint32_t)q[k].n,
@@ -688,7 +704,8 @@ TEST(simd_values_survive_suspension)
 				rc = hw_instance_resume(g.inst, &t, 1, &res, 1);
 			} else {
 				fuel_stops++;
-				rc = hw_instance_resume(g.inst, NULL, 0, &res, 1);
+				rc = hw_instance_resume(g.inst, NULL, 0, &res,
+							1);
 			}
 		}
 		ASSERT_EQ(rc, HW_DONE);
@@ -780,7 +797,8 @@ TEST(simd_values_cross_calls_and_host)
 		  HW_DONE);
 	for (int k = 0; k < 4; k++)
 		ASSERT_UEQ(g32(res.v128, k),
-			   0x10000001u * (uint32_t)(k + 1) * 7 + 2u * (uint32_t)k);
+			   0x10000001u * (uint32_t)(k + 1) * 7 +
+				   2u * (uint32_t)k);
 	sguest_close(&g);
 }
 
