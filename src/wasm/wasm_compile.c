@@ -1005,7 +1005,8 @@ static void compile_call(cc *c, uint32_t f)
 		op(c, HW_I_CALL);
 		if (c->ncalls == c->capcalls) {
 			size_t cap = c->capcalls ? c->capcalls * 2 : 64;
-			ccall *p = hw__realloc(&c->m->al, c->calls, cap * sizeof *p);
+			ccall *p = hw__realloc(&c->m->al, c->calls,
+					       cap * sizeof *p);
 
 			if (!p) {
 				c->rc = HB_ENOMEM;
@@ -1074,7 +1075,8 @@ static void compile_br_table(cc *c, const hw_instr *in)
 
 	if (c->stubcap < c->nblks) {
 		uint32_t cap = c->nblks * 2;
-		uint32_t *g = hw__realloc(&c->m->al, c->stubgen, cap * sizeof *g);
+		uint32_t *g =
+			hw__realloc(&c->m->al, c->stubgen, cap * sizeof *g);
 		size_t *sp;
 
 		if (!g) {

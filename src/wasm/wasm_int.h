@@ -273,8 +273,8 @@ struct hw_memory {
 struct hw_table {
 	void **elems;
 	const hw_allocator *al; /* of elems: the owning instance's, or libc */
-	uint32_t size, max; /* max: min(declared max, instance limit) */
-	uint32_t type_max;  /* the declared maximum (its import type) */
+	uint32_t size, max;	/* max: min(declared max, instance limit) */
+	uint32_t type_max;	/* the declared maximum (its import type) */
 	bool has_max;
 	uint8_t elem;
 	hw_obj *owner;

@@ -782,8 +782,8 @@ static int validate_body(hw_module *m, hw_error *err, const uint8_t *refs,
 	v->func = fi;
 	v->nvals = 0;
 	v->nctls = 0;
-	if ((rc = hw__read_locals(&r, &m->al, &v->nlocals, &locals,
-				  ft->nparams, ft->params)))
+	if ((rc = hw__read_locals(&r, &m->al, &v->nlocals, &locals, ft->nparams,
+				  ft->params)))
 		return rc;
 	v->locals = locals;
 	if ((rc = push_ctl(v, 0, NULL, 0, ft->results, ft->nresults, 0)))

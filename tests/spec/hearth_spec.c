@@ -1020,7 +1020,8 @@ int main(int argc, char **argv)
 	printf("hearth-spec: %u passed, %u failed, %u skipped\n", passed,
 	       failed, skipped);
 	if (skipped)
-		printf("hearth-spec: the %u skipped commands are assert_malformed"
+		printf("hearth-spec: the %u skipped commands are "
+		       "assert_malformed"
 		       "/assert_invalid on text-format modules (the engine "
 		       "reads binaries only)\n",
 		       skipped);
