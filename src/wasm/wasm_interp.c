@@ -11,6 +11,7 @@
 #include "wasm_int.h"
 #include "wasm_iops.h"
 #include "wasm_num.h"
+#include "wasm_vec.h"
 
 static inline const void *rd_ptr(const uint32_t *p)
 {
@@ -98,9 +99,13 @@ static inline uint64_t rd64(const uint32_t *p)
 #define GROW_FRAMES()                                                          \
 	do {                                                                   \
 		size_t k_ = (size_t)(fr - frames);                             \
+		int rc_;                                                       \
 		x->nframes = (uint32_t)k_;                                     \
-		if (hw__frames_grow(x))                                        \
-			TRAP(STACK_EXHAUSTED);                                 \
+		if ((rc_ = hw__frames_grow(x)) != 0) {                         \
+			trap = rc_ == HB_ENOMEM ? HW_TRAP_NOMEM                \
+						: HW_TRAP_STACK_EXHAUSTED;     \
+			goto do_trap;                                          \
+		}                                                              \
 		frames = x->frames;                                            \
 		fr = frames + k_;                                              \
 		fr_end = frames + x->fcap;                                     \
