@@ -3,7 +3,10 @@
  * → start → call every exported function with a fuel limit, resuming after
  * fuel runs out and after host suspensions a bounded number of times.
  * Nothing may crash, hang or grow memory without bound; the decoder and
- * the validator-only path must agree. */
+ * the validator-only path must agree. For a quarter of the inputs (by a
+ * hash) the module is first built with one allocation failing, and the
+ * instance runs with an allocator that fails one allocation: that must
+ * give HB_ENOMEM (or the out-of-memory trap) and leave nothing behind. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,60 @@ enum {
 	FUEL = 200000,
 	RESUMES = 3
 };
+
+/* An allocator failing its call number fail_at (0: none); counts the
+ * blocks alive. */
+typedef struct failing {
+	unsigned long calls, fail_at;
+	long live;
+} failing;
+
+static void *failing_fn(void *ctx, void *p, size_t n)
+{
+	failing *f = ctx;
+	void *q;
+
+	if (n == 0) {
+		f->live--;
+		free(p);
+		return NULL;
+	}
+	if (++f->calls == f->fail_at)
+		return NULL;
+	q = realloc(p, n);
+	if (q && !p)
+		f->live++;
+	return q;
+}
+
+static uint32_t hash(const uint8_t *data, size_t size)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ data[i]) * 16777619u;
+	return h;
+}
+
+/* Build the module with allocation k failing: HB_ENOMEM or the module's
+ * usual outcome, and no block left once it is freed. */
+static void build_failing(const uint8_t *data, size_t size, unsigned long k)
+{
+	failing f = {0, k, 0};
+	hw_allocator al = {failing_fn, &f};
+	hw_module_opts mo = {.alloc = &al};
+	hw_module *m = NULL;
+	hw_error err;
+	int rc = hw_module_new(data, size, &mo, &m, &err);
+
+	if (rc && m)
+		abort();
+	if (rc == HB_ENOMEM && strcmp(err.reason, "out of memory") != 0)
+		abort();
+	hw_module_free(m);
+	if (f.live != 0)
+		abort();
+}
 
 /* Host functions: return zeros; every third call suspends instead. */
 static int host_fn(hw_hostcall *hc, void *env, const hw_val *args,
@@ -138,17 +195,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      .max_table_elems = MAX_TABLE,
 			      .max_stack_slots = 1 << 16,
 			      .max_call_depth = 500};
-	uint32_t nimp, nexp;
+	uint32_t nimp, nexp, h = hash(data, size);
 	unsigned calls = 0;
-	int rc = hw_module_new(data, size, NULL, &m, &err);
+	failing fi = {0, 0, 0};
+	hw_allocator ial = {failing_fn, &fi};
+	int rc;
 
+	if (h % 4 == 0) {
+		build_failing(data, size, (h >> 2) % 256 + 1);
+		fi.fail_at = (h >> 10) % 64 + 1;
+		o.alloc = &ial;
+	}
+	rc = hw_module_new(data, size, NULL, &m, &err);
 	if (rc) {
-		/* the validate-only path agrees (it never compiles) */
+		/* the validate-only path agrees (it never compiles, and every
+		 * valid module compiles: no HB_ENOSYS) */
 		int rc2 = hw_module_validate(data, size, &err2);
 
 		if (!err.reason[0] || !err.message[0])
 			abort();
-		if (rc == HB_ENOSYS ? rc2 != 0 : rc2 != rc)
+		if (rc2 != rc)
 			abort();
 		return 0;
 	}
@@ -199,5 +265,7 @@ out:
 		free_import(&ext[i]);
 	free(ext);
 	hw_module_free(m);
+	if (fi.live != 0) /* the instance's allocations all came back */
+		abort();
 	return 0;
 }

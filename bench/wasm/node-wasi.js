@@ -22,14 +22,17 @@ function run(file, args, timed) {
 	const t0 = now();
 	const mod = new WebAssembly.Module(fs.readFileSync(file));
 	const t1 = now();
+	const c1 = process.cpuUsage();
 	const wasi = wasiOf(file, args);
 	const inst = new WebAssembly.Instance(mod,
 		{ wasi_snapshot_preview1: wasi.wasiImport });
 	const code = wasi.start(inst);
 	const t2 = now();
+	const c2 = process.cpuUsage(c1);
 	if (timed)
 		process.stderr.write(`node: time: run ${(t2 - t1).toFixed(6)} s, ` +
-				     `load ${(t1 - t0).toFixed(6)} s\n`);
+				     `load ${(t1 - t0).toFixed(6)} s, run cpu ` +
+				     `${((c2.user + c2.system) / 1e6).toFixed(6)} s\n`);
 	process.exitCode = code;
 }
 
@@ -67,8 +70,8 @@ function idleRss(file, n) {
 	if (global.gc) global.gc();
 	const after = process.memoryUsage().rss;
 	console.log(`idle instances: ${keep.length}, resident ` +
-		    `${((after - before) / 1024 / n).toFixed(1)} KiB each ` +
-		    `(${((after - before) / 1048576).toFixed(1)} MiB in all)`);
+		    `${((after - before) / 1024 / n).toFixed(1)} KiB each with a ` +
+		    `WASI context`);
 }
 
 const argv = process.argv.slice(2);

@@ -1,6 +1,7 @@
 /* limits.h — every cap on counts and sizes read from untrusted input, in one
  * place (wasm3's d_m3MaxSane*). Each module keeps its own section; a value
- * here is a promise the parsers check, documented in docs/limits.md. */
+ * here is a promise the parsers check; each module's doc in docs/ explains
+ * its section. */
 #ifndef HEARTH_LIMITS_H
 #define HEARTH_LIMITS_H
 

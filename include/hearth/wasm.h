@@ -84,19 +84,37 @@ typedef struct hw_error {
  * Modules
  * ------------------------------------------------------------------------ */
 
+/* An allocator for the engine's own structures (a module's decoded and
+ * compiled form; an instance, its tables' elements and its execution
+ * stacks), for accounting or to test allocation failure. fn(ctx, p, n)
+ * behaves as realloc(p, n) when n > 0 (p NULL: a new block; NULL back:
+ * failure, p untouched) and as free(p) when n == 0 (never with p NULL).
+ * Not used for linear memory (mapped with mmap; see max_memory_pages) nor
+ * for host-made objects (hw_*_new: libc). It must outlive everything
+ * allocated through it and be callable from any thread that uses or frees
+ * the module or instance (a module may be freed by its last instance). */
+typedef struct hw_allocator {
+	void *(*fn)(void *ctx, void *p, size_t n);
+	void *ctx;
+} hw_allocator;
+
 /* Options for hw_module_new; all-zero (or NULL) gives the defaults. */
 typedef struct hw_module_opts {
 	/* Compile without fuel metering (for comparison; instances of such a
 	 * module never run out of fuel). Default: metered. */
 	bool no_fuel;
+	/* The module's allocator (copied; NULL: libc). A failed allocation
+	 * fails hw_module_new with HB_ENOMEM and leaves nothing behind. */
+	const hw_allocator *alloc;
 } hw_module_opts;
 
 /* Decode, validate and compile a binary module. bytes are copied; the
  * caller keeps its buffer. OUT: *out, a module with one reference.
  * Returns 0, HB_EMALFORMED (decoding), HB_EINVALID (validation),
- * HB_ELIMIT (a cap of limits.h exceeded), HB_ENOSYS (uses a feature this
- * build cannot execute, e.g. SIMD for now), or HB_ENOMEM; *err says where
- * and why. Any thread. */
+ * HB_ELIMIT (a cap of limits.h exceeded) or HB_ENOMEM; *err says where
+ * and why. Every valid WebAssembly 2.0 module compiles, SIMD included
+ * (HB_ENOSYS stays reserved for a feature a build cannot execute). Any
+ * thread. */
 int hw_module_new(const uint8_t *bytes, size_t len, const hw_module_opts *opts,
 		  hw_module **out, hw_error *err);
 
@@ -153,6 +171,11 @@ typedef struct hw_instance_opts {
 				      (HW_TRAP_OUT_OF_FUEL) instead of
 				      suspending with HW_OUT_OF_FUEL */
 	void *user;		   /* for hw_instance_user() */
+	/* The instance's allocator (copied; NULL: libc). A failure fails
+	 * hw_instance_new with HB_ENOMEM; a call with HB_ENOMEM (its first
+	 * stack) or the trap HW_TRAP_NOMEM (the value or frame stack could
+	 * not grow; the instance stays usable); table.grow with -1. */
+	const hw_allocator *alloc;
 	struct hw_mempool *mem_pool; /* recycle memory 0 (NULL: no) */
 } hw_instance_opts;
 
@@ -175,7 +198,10 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 /* Drop the embedder's reference. The instance's memory, tables and globals
  * live on while other instances import them. Must not be called while the
  * instance is running; a suspended execution is abandoned. NULL is a
- * no-op. */
+ * no-op. Its functions die with it even where funcrefs to them remain:
+ * a table or global owned elsewhere (by an importer of one of its tables,
+ * or the host) that holds one must not be read afterwards
+ * (docs/wasm-engine.md, "The funcref rule"). */
 void hw_instance_free(hw_instance *inst);
 
 hw_module *hw_instance_module(const hw_instance *inst);

@@ -42,7 +42,8 @@ static void usage(FILE *f)
 		"one unlimited slice)\n"
 		"  --max-pages N           cap linear memory at N 64 KiB "
 		"pages\n"
-		"  --time                  print load and run times on stderr\n"
+		"  --time                  print load and run times (wall, and\n"
+		"                          CPU for the run) on stderr\n"
 		"exit status: the program's; %d if it trapped, %d if it could "
 		"not be loaded\n",
 		EXIT_TRAP, EXIT_LOAD);
@@ -125,12 +126,17 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 
 /* ---- run ---- */
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 
@@ -145,7 +151,7 @@ static int cmd_run(int argc, char **argv)
 	const char *env[MAX_ENV];
 	uint32_t ndirs = 0, nenv = 0, code = 0;
 	bool no_fuel = false, timed = false;
-	double t0, t1 = 0;
+	double t0, t1 = 0, c1 = 0;
 	uint64_t slice = 0, pages = 0;
 	hw_instance_opts io = {0};
 	hw_module *m = NULL;
@@ -229,6 +235,7 @@ static int cmd_run(int argc, char **argv)
 	if (!m)
 		goto out;
 	t1 = now_s();
+	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	if (hw_wasi_new(&w))
 		abort();
 	if (hw_wasi_set_args(w, (uint32_t)(argc - i),
@@ -256,8 +263,10 @@ static int cmd_run(int argc, char **argv)
 	rc = hw_wasi_run(w, inst, (int64_t)slice, &code);
 	if (timed)
 		fprintf(stderr,
-			"hearth-wasm: time: run %.6f s, load %.6f s\n",
-			now_s() - t1, t1 - t0);
+			"hearth-wasm: time: run %.6f s, load %.6f s, "
+			"run cpu %.6f s\n",
+			now_s() - t1, t1 - t0,
+			clock_s(CLOCK_PROCESS_CPUTIME_ID) - c1);
 	if (rc == 0) {
 		status = (int)(code & 255);
 	} else if (rc == HB_ETRAP) {
@@ -404,14 +413,18 @@ static int cmd_instantiate_bench(int argc, char **argv)
 	return 0;
 }
 
-/* Keep N instances of FILE alive, each with its own WASI context, and
- * report the resident memory they add, per instance. */
+/* Keep N instances of FILE alive and report the resident memory each
+ * adds: with its own WASI context (what a process costs), and bare (the
+ * imports of one shared context). */
 static int cmd_idle_rss(int argc, char **argv)
 {
 	hw_instance **insts;
-	hw_wasi **ws;
+	hw_wasi **ws, *shared;
+	hw_extern *imp;
 	hw_module *m;
-	uint64_t n, before, after;
+	hw_error err;
+	uint64_t n, before, mid, after;
+	uint32_t ni;
 	int rc = bench_args(argc, argv, &n);
 
 	if (rc)
@@ -419,14 +432,24 @@ static int cmd_idle_rss(int argc, char **argv)
 	m = load(argv[0], false);
 	if (!m)
 		return EXIT_LOAD;
-	insts = calloc(n, sizeof *insts);
+	ni = hw_module_import_count(m);
+	insts = calloc(2 * n, sizeof *insts);
 	ws = calloc(n, sizeof *ws);
-	if (!insts || !ws)
+	imp = calloc(ni ? ni : 1, sizeof *imp);
+	if (!insts || !ws || !imp || hw_wasi_new(&shared))
 		abort();
+	if (hw_wasi_link(shared, m, NULL, NULL, imp, &err)) {
+		fprintf(stderr, "hearth-wasm: %s\n", err.message);
+		return EXIT_LOAD;
+	}
 	before = rss_bytes();
+	for (uint64_t i = 0; i < n; i++)
+		if (hw_instance_new(m, imp, ni, NULL, &insts[n + i], &err)) {
+			fprintf(stderr, "hearth-wasm: %s\n", err.message);
+			return EXIT_LOAD;
+		}
+	mid = rss_bytes();
 	for (uint64_t i = 0; i < n; i++) {
-		hw_error err;
-
 		if (hw_wasi_new(&ws[i]) ||
 		    hw_wasi_instantiate(ws[i], m, NULL, NULL, NULL, &insts[i],
 					&err)) {
@@ -436,16 +459,19 @@ static int cmd_idle_rss(int argc, char **argv)
 		}
 	}
 	after = rss_bytes();
-	printf("idle instances: %" PRIu64 ", resident %.1f KiB each "
-	       "(%.1f MiB in all)\n",
-	       n, (double)(after - before) / 1024.0 / (double)n,
-	       (double)(after - before) / 1048576.0);
+	printf("idle instances: %" PRIu64 ", resident %.1f KiB each with a "
+	       "WASI context (%.1f KiB bare)\n",
+	       n, (double)(after - mid) / 1024.0 / (double)n,
+	       (double)(mid - before) / 1024.0 / (double)n);
 	for (uint64_t i = 0; i < n; i++) {
 		hw_instance_free(insts[i]);
+		hw_instance_free(insts[n + i]);
 		hw_wasi_free(ws[i]);
 	}
+	hw_wasi_free(shared);
 	free(insts);
 	free(ws);
+	free(imp);
 	hw_module_free(m);
 	return 0;
 }

@@ -275,6 +275,8 @@ int hw_wasi_new(hw_wasi **out)
 	return 0;
 }
 
+static void free_funcs(hw_wasi *w);
+
 void hw_wasi_free(hw_wasi *w)
 {
 	if (!w)
@@ -282,11 +284,7 @@ void hw_wasi_free(hw_wasi *w)
 	for (uint32_t i = 0; i < w->nfds; i++)
 		hw__wasi_fd_release(w, &w->fds[i]);
 	free(w->fds);
-	if (w->funcs) {
-		for (uint32_t i = 0; w->funcs[i]; i++)
-			hw_func_free(w->funcs[i]);
-		free(w->funcs);
-	}
+	free_funcs(w);
 	free(w->argbuf);
 	free(w->envbuf);
 	free(w);
@@ -352,8 +350,10 @@ int hw_wasi_stdio_fd(hw_wasi *w, int fd, int host_fd)
 	f->host = host_fd;
 	f->owned = false;
 	f->filetype = hw__wasi_filetype(&st);
+	/* no R_FD_FDSTAT_SET_FLAGS: the file description is shared with the
+	 * host (a guest must not leave the host's terminal non-blocking) */
 	f->base = (fd == 0 ? R_FD_READ : R_FD_WRITE) | R_POLL_FD_READWRITE |
-		  R_FD_FILESTAT_GET | R_FD_FDSTAT_SET_FLAGS;
+		  R_FD_FILESTAT_GET;
 	/* a regular file may seek; a terminal or pipe may not (which is how
 	 * wasi-libc's isatty tells them apart) */
 	if (S_ISREG(st.st_mode))
@@ -983,39 +983,43 @@ static void types_of(const char *s, hw_valtype *out)
 		*out++ = *s == 'I' ? HW_I64 : HW_I32;
 }
 
-/* Make the host functions (once per context): funcs[NDEFS] = NULL ends
- * the array; the binds live after it in the same allocation. */
-static int make_funcs(hw_wasi *w)
+/* The context's host function for defs[k], made on first use (a program
+ * imports a handful of the 46, and an idle process should not pay for the
+ * rest). w->funcs holds NDEFS pointers, then the NDEFS binds. */
+static int func_of(hw_wasi *w, size_t k, hw_func **out)
 {
-	hw_func **funcs;
 	wbind *binds;
+	hw_valtype p[16], r[1];
+	int rc;
 
-	if (w->funcs)
-		return 0;
-	funcs = calloc(1, (NDEFS + 1) * sizeof *funcs + NDEFS * sizeof *binds);
-	if (!funcs)
-		return HB_ENOMEM;
-	binds = (wbind *)(funcs + NDEFS + 1);
-	for (size_t i = 0; i < NDEFS; i++) {
-		hw_valtype p[16], r[1];
-		int rc;
-
-		binds[i].w = w;
-		binds[i].def = &defs[i];
-		types_of(defs[i].params, p);
-		types_of(defs[i].results, r);
-		rc = hw_func_new(p, (uint32_t)strlen(defs[i].params), r,
-				 (uint32_t)strlen(defs[i].results),
-				 trampoline, &binds[i], &funcs[i]);
-		if (rc) {
-			for (size_t j = 0; j < i; j++)
-				hw_func_free(funcs[j]);
-			free(funcs);
-			return rc;
-		}
+	if (!w->funcs) {
+		w->funcs = calloc(1, NDEFS * (sizeof *w->funcs + sizeof *binds));
+		if (!w->funcs)
+			return HB_ENOMEM;
 	}
-	w->funcs = funcs;
+	if (!w->funcs[k]) {
+		binds = (wbind *)(w->funcs + NDEFS);
+		binds[k].w = w;
+		binds[k].def = &defs[k];
+		types_of(defs[k].params, p);
+		types_of(defs[k].results, r);
+		rc = hw_func_new(p, (uint32_t)strlen(defs[k].params), r,
+				 (uint32_t)strlen(defs[k].results), trampoline,
+				 &binds[k], &w->funcs[k]);
+		if (rc)
+			return rc;
+	}
+	*out = w->funcs[k];
 	return 0;
+}
+
+static void free_funcs(hw_wasi *w)
+{
+	if (!w->funcs)
+		return;
+	for (size_t i = 0; i < NDEFS; i++)
+		hw_func_free(w->funcs[i]);
+	free(w->funcs);
 }
 
 static bool type_is(const char *s, uint32_t n, const uint8_t *types)
@@ -1052,18 +1056,8 @@ int hw_wasi_link(hw_wasi *w, const hw_module *m, hw_wasi_resolve_fn resolve,
 		 void *env, hw_extern *imports, hw_error *err)
 {
 	uint32_t n = hw_module_import_count(m);
-	int rc = make_funcs(w);
+	int rc;
 
-	if (rc) {
-		if (err) {
-			memset(err, 0, sizeof *err);
-			err->code = rc;
-			err->section = -1;
-			snprintf(err->message, sizeof err->message,
-				 "out of memory");
-		}
-		return rc;
-	}
 	for (uint32_t i = 0; i < n; i++) {
 		hw_extern_info imp;
 		size_t k;
@@ -1088,7 +1082,17 @@ int hw_wasi_link(hw_wasi *w, const hw_module *m, hw_wasi_resolve_fn resolve,
 						  "incompatible import type",
 						  &imp);
 			imports[i].kind = HW_EXTERN_FUNC;
-			imports[i].u.func = w->funcs[k];
+			rc = func_of(w, k, &imports[i].u.func);
+			if (rc) {
+				if (err) {
+					memset(err, 0, sizeof *err);
+					err->code = rc;
+					err->section = -1;
+					snprintf(err->message, sizeof err->message,
+						 "out of memory");
+				}
+				return rc;
+			}
 		} else if (!resolve || resolve(env, &imp, &imports[i])) {
 			return link_error(err, HB_EUNLINKABLE,
 					  "unknown import", &imp);

@@ -783,10 +783,14 @@ int hw__wasi_path_open(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 		flags |= O_NONBLOCK;
 	if (!(dirflags & LOOKUP_FOLLOW))
 		flags |= O_NOFOLLOW;
-	host = open_beneath(dir->host, path, flags, 0666);
+	/* opened non-blocking, so a FIFO placed in the grant cannot hang the
+	 * thread in open(); then blocking again unless the guest asked */
+	host = open_beneath(dir->host, path, flags | O_NONBLOCK, 0666);
 	if (host < 0)
 		return hw__wasi_errno(errno);
-	if (fstat(host, &st)) {
+	if (fstat(host, &st) ||
+	    (!(fdflags & FDF_NONBLOCK) &&
+	     fcntl(host, F_SETFL, fcntl(host, F_GETFL) & ~O_NONBLOCK))) {
 		e = hw__wasi_errno(errno);
 		close(host);
 		return e;

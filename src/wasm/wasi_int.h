@@ -178,7 +178,8 @@ struct hw_wasi {
 	bool sleeping;
 	bool suspended; /* the last HW_HOST_SUSPEND was ours */
 	uint64_t sleep_until;
-	hw_func **funcs; /* [HW__WASI_NFUNCS], made on first link */
+	hw_func **funcs; /* [46] host functions, each made when first
+			    linked, then their binds (wasi.c) */
 };
 
 /* Host functions: every one gets the context as env. */

@@ -116,7 +116,7 @@ static bool reserve(cc *c, size_t n)
 			c->rc = HB_ELIMIT;
 			return false;
 		}
-		p = realloc(c->code, cap * sizeof *p);
+		p = hw__realloc(&c->m->al, c->code, cap * sizeof *p);
 		if (!p) {
 			c->rc = HB_ENOMEM;
 			return false;
@@ -176,7 +176,7 @@ static cent *push_ent(cc *c, uint8_t type, uint8_t kind)
 
 	if (c->nents == c->capents) {
 		uint32_t cap = c->capents ? c->capents * 2 : 64;
-		cent *p = realloc(c->ents, cap * sizeof *p);
+		cent *p = hw__realloc(&c->m->al, c->ents, cap * sizeof *p);
 
 		if (!p) {
 			c->rc = HB_ENOMEM;
@@ -278,7 +278,7 @@ static void add_fix(cc *c, uint32_t *list, size_t pos, size_t start)
 {
 	if (c->nfix == c->capfix) {
 		uint32_t cap = c->capfix ? c->capfix * 2 : 64;
-		cfix *p = realloc(c->fix, cap * sizeof *p);
+		cfix *p = hw__realloc(&c->m->al, c->fix, cap * sizeof *p);
 
 		if (!p) {
 			c->rc = HB_ENOMEM;
@@ -572,7 +572,7 @@ static cblk *push_blk(cc *c, uint8_t kind)
 
 	if (c->nblks == c->capblks) {
 		uint32_t cap = c->capblks ? c->capblks * 2 : 16;
-		cblk *p = realloc(c->blks, cap * sizeof *p);
+		cblk *p = hw__realloc(&c->m->al, c->blks, cap * sizeof *p);
 
 		if (!p) {
 			c->rc = HB_ENOMEM;
@@ -781,6 +781,90 @@ static bool binop_map(uint32_t wop, binmap *bm)
 	return true;
 }
 
+/* The memory-operand form of a slot-slot operator (-1: none). OUT: *load,
+ * the plain load it absorbs (the operand type's width); *comm, whether
+ * the operator commutes (so a loaded left operand can be fused too). */
+static int membin_of(int iop, int *load, bool *comm)
+{
+	*comm = true;
+	*load = HW_I_LD32;
+	switch (iop) {
+	case HW_I_F32_SUB:
+	case HW_I_I32_SUB:
+		*comm = false;
+		__attribute__((fallthrough));
+	case HW_I_F32_ADD:
+	case HW_I_F32_MUL:
+	case HW_I_I32_ADD:
+	case HW_I_I32_AND:
+	case HW_I_I32_OR:
+	case HW_I_I32_XOR:
+		break;
+	case HW_I_F64_SUB:
+	case HW_I_I64_SUB:
+		*comm = false;
+		__attribute__((fallthrough));
+	case HW_I_F64_ADD:
+	case HW_I_F64_MUL:
+	case HW_I_I64_ADD:
+	case HW_I_I64_AND:
+	case HW_I_I64_OR:
+	case HW_I_I64_XOR:
+		*load = HW_I_LD64;
+		break;
+	default:
+		return -1;
+	}
+	switch (iop) {
+#define MB_CASE(X, n)                                                          \
+	case HW_I_##n:                                                         \
+		return HW_I_##n##_M;
+		HW_MEMBIN(MB_CASE, _)
+#undef MB_CASE
+	}
+	return -1;
+}
+
+/* If entry e is the result of the instruction just emitted and that was
+ * the plain load `load`, take the load back so an operator can do it.
+ * OUT: *p (address slot), *off. */
+static bool take_load(cc *c, const cent *e, int load, uint32_t *p,
+		      uint32_t *off)
+{
+	if (e->kind != K_TEMP || !c->dst_ok || c->rc || c->last_op != load ||
+	    c->code[c->dst_pos] != e->home)
+		return false;
+	*p = c->code[c->last_start + 3];
+	*off = c->code[c->last_start + 4];
+	c->len = c->last_start;
+	c->last_op = -1;
+	c->dst_ok = false;
+	return true;
+}
+
+/* a OP b where one operand was just loaded: one instruction. */
+static bool compile_membin(cc *c, const binmap *bm, cent *a, cent *b)
+{
+	bool comm;
+	int load, m = membin_of(bm->ss, &load, &comm);
+	uint32_t p, off, s;
+
+	if (m < 0 || a->kind == K_CONST || b->kind == K_CONST)
+		return false;
+	if (take_load(c, b, load, &p, &off))
+		s = opnd(c, a);
+	else if (comm && take_load(c, a, load, &p, &off))
+		s = opnd(c, b);
+	else
+		return false;
+	op(c, m);
+	dst(c, a->home);
+	w(c, s);
+	w(c, p);
+	w(c, off);
+	return true;
+}
+
 static void compile_binop(cc *c, const binmap *bm)
 {
 	cent b = pop_ent(c), a = pop_ent(c);
@@ -804,6 +888,8 @@ static void compile_binop(cc *c, const binmap *bm)
 			w64(c, a.imm);
 		else
 			w(c, (uint32_t)a.imm);
+	} else if (compile_membin(c, bm, &a, &b)) {
+		/* done */
 	} else {
 		sa = opnd(c, &a);
 		sb = opnd(c, &b);
@@ -1005,7 +1091,8 @@ static void compile_call(cc *c, uint32_t f)
 		op(c, HW_I_CALL);
 		if (c->ncalls == c->capcalls) {
 			size_t cap = c->capcalls ? c->capcalls * 2 : 64;
-			ccall *p = realloc(c->calls, cap * sizeof *p);
+			ccall *p = hw__realloc(&c->m->al, c->calls,
+					       cap * sizeof *p);
 
 			if (!p) {
 				c->rc = HB_ENOMEM;
@@ -1074,7 +1161,8 @@ static void compile_br_table(cc *c, const hw_instr *in)
 
 	if (c->stubcap < c->nblks) {
 		uint32_t cap = c->nblks * 2;
-		uint32_t *g = realloc(c->stubgen, cap * sizeof *g);
+		uint32_t *g =
+			hw__realloc(&c->m->al, c->stubgen, cap * sizeof *g);
 		size_t *sp;
 
 		if (!g) {
@@ -1082,7 +1170,7 @@ static void compile_br_table(cc *c, const hw_instr *in)
 			return;
 		}
 		c->stubgen = g;
-		sp = realloc(c->stubpos, cap * sizeof *sp);
+		sp = hw__realloc(&c->m->al, c->stubpos, cap * sizeof *sp);
 		if (!sp) {
 			c->rc = HB_ENOMEM;
 			return;
@@ -1123,6 +1211,8 @@ static void compile_br_table(cc *c, const hw_instr *in)
 				(uint32_t)(int32_t)(c->stubpos[depth] - start);
 	}
 }
+
+#include "wasm_compile_simd.inc"
 
 static void compile_instr(cc *c, const hw_instr *in, bool *done)
 {
@@ -1436,7 +1526,7 @@ static void compile_instr(cc *c, const hw_instr *in, bool *done)
 		return;
 	}
 	/* validated, so only SIMD can get here */
-	c->rc = HB_ENOSYS;
+	compile_simd(c, in);
 }
 
 /* ---- functions and the module ---- */
@@ -1455,10 +1545,11 @@ static int compile_func(cc *c, uint32_t fi)
 	c->ft = &m->types[f->type];
 	c->ltypes = NULL;
 	c->lslot = NULL;
-	if ((rc = hw__read_locals(&r, &c->nlocals, &c->ltypes, c->ft->nparams,
-				  c->ft->params)))
+	if ((rc = hw__read_locals(&r, &m->al, &c->nlocals, &c->ltypes,
+				  c->ft->nparams, c->ft->params)))
 		return rc;
-	c->lslot = malloc(((size_t)c->nlocals + 1) * sizeof *c->lslot);
+	c->lslot = hw__malloc(&c->m->al,
+			      ((size_t)c->nlocals + 1) * sizeof *c->lslot);
 	if (!c->lslot) {
 		rc = HB_ENOMEM;
 		goto out;
@@ -1520,8 +1611,8 @@ static int compile_func(cc *c, uint32_t fi)
 	}
 	c->code[c->enter_pos] = frame;
 out:
-	free(c->ltypes);
-	free(c->lslot);
+	hw__free(&m->al, c->ltypes);
+	hw__free(&m->al, c->lslot);
 	return rc;
 }
 
@@ -1530,10 +1621,6 @@ int hw__compile(hw_module *m, hw_error *err)
 	cc c = {0};
 	int rc = 0;
 
-	if (m->uses_simd)
-		return hw__error(err, HB_ENOSYS, -1, 0,
-				 "SIMD execution is not supported yet",
-				 "the module uses v128");
 	c.m = m;
 	c.err = err;
 	c.h = hw__interp_handlers();
@@ -1547,7 +1634,7 @@ int hw__compile(hw_module *m, hw_error *err)
 		rc = c.rc;
 	if (rc == HB_ENOSYS)
 		hw__error(err, HB_ENOSYS, HW_SEC_CODE, 0,
-			  "SIMD execution is not supported yet", NULL);
+			  "instruction not supported", NULL);
 	else if (rc == HB_ENOMEM && err)
 		hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
 	else if (rc == HB_ELIMIT && err && err->code != HB_ELIMIT)
@@ -1561,12 +1648,12 @@ int hw__compile(hw_module *m, hw_error *err)
 	m->code_len = c.len;
 	c.code = NULL;
 out:
-	free(c.code);
-	free(c.ents);
-	free(c.blks);
-	free(c.fix);
-	free(c.calls);
-	free(c.stubgen);
-	free(c.stubpos);
+	hw__free(&m->al, c.code);
+	hw__free(&m->al, c.ents);
+	hw__free(&m->al, c.blks);
+	hw__free(&m->al, c.fix);
+	hw__free(&m->al, c.calls);
+	hw__free(&m->al, c.stubgen);
+	hw__free(&m->al, c.stubpos);
 	return rc;
 }

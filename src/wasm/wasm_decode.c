@@ -66,7 +66,7 @@ void *hw__arena_alloc(hw_arena *a, size_t n)
 	if (!c || c->cap - c->used < need) {
 		size_t cap = need > 16384 ? need : 16384;
 
-		c = calloc(1, sizeof *c + cap);
+		c = hw__calloc(a->al, 1, sizeof *c + cap);
 		if (!c)
 			return NULL;
 		c->cap = cap;
@@ -84,7 +84,7 @@ void hw__arena_free(hw_arena *a)
 
 	while (c) {
 		next = c->next;
-		free(c);
+		hw__free(a->al, c);
 		c = next;
 	}
 	a->head = NULL;
@@ -641,8 +641,8 @@ int hw__read_instr(hw_rd *r, hw_instr *in)
 }
 
 /* Read an expression's instructions up to its final `end` (syntax only).
- * OUT: *uses_data (memory.init or data.drop seen), *uses_simd. */
-static int skip_expr(hw_rd *r, bool *uses_data, bool *uses_simd)
+ * OUT: *uses_data (memory.init or data.drop seen). */
+static int skip_expr(hw_rd *r, bool *uses_data)
 {
 	uint32_t depth = 0;
 	hw_instr in;
@@ -666,8 +666,6 @@ static int skip_expr(hw_rd *r, bool *uses_data, bool *uses_simd)
 				return hw__error(r->err, HB_ELIMIT, r->section,
 						 in.pos, "nesting too deep",
 						 NULL);
-			if (in.bt == 1 && in.a == HW_V128)
-				*uses_simd = true;
 			break;
 		case HW_OP_END:
 			if (depth == 0)
@@ -677,15 +675,6 @@ static int skip_expr(hw_rd *r, bool *uses_data, bool *uses_simd)
 		case HW_OP_MEMORY_INIT:
 		case HW_OP_DATA_DROP:
 			*uses_data = true;
-			break;
-		case HW_OP_SELECT_T:
-			for (uint32_t i = 0; i < in.n; i++)
-				if (in.vec[i] == HW_V128)
-					*uses_simd = true;
-			break;
-		default:
-			if ((in.op & 0xFF00) == 0xFD00)
-				*uses_simd = true;
 			break;
 		}
 	}
@@ -701,7 +690,7 @@ static int rd_constexpr(dctx *d, hw_constexpr *cx)
 	hw_rd *r = &d->r;
 	hw_instr in;
 	uint32_t count = 0;
-	bool nonconst = false, dummy = false, simd = false;
+	bool nonconst = false, dummy = false;
 	int rc;
 
 	memset(cx, 0, sizeof *cx);
@@ -739,7 +728,6 @@ static int rd_constexpr(dctx *d, hw_constexpr *cx)
 			cx->kind = HW_CX_CONST;
 			cx->type = HW_V128;
 			memcpy(cx->val.v128, in.vec, 16);
-			d->m->uses_simd = true;
 			break;
 		case HW_OP_REF_NULL:
 			cx->kind = HW_CX_REF_NULL;
@@ -761,7 +749,7 @@ static int rd_constexpr(dctx *d, hw_constexpr *cx)
 			/* skip a nested block's body too */
 			if (in.op == HW_OP_BLOCK || in.op == HW_OP_LOOP ||
 			    in.op == HW_OP_IF) {
-				if ((rc = skip_expr(r, &dummy, &simd)))
+				if ((rc = skip_expr(r, &dummy)))
 					return rc;
 			}
 			break;
@@ -1241,8 +1229,8 @@ static int sec_data(dctx *d)
 	return 0;
 }
 
-int hw__read_locals(hw_rd *r, uint32_t *nlocals, uint8_t **types,
-		    uint32_t nparams, const uint8_t *params)
+int hw__read_locals(hw_rd *r, const hw_allocator *al, uint32_t *nlocals,
+		    uint8_t **types, uint32_t nparams, const uint8_t *params)
 {
 	const uint8_t *start = r->p;
 	uint32_t ngroups;
@@ -1270,7 +1258,7 @@ int hw__read_locals(hw_rd *r, uint32_t *nlocals, uint8_t **types,
 	*nlocals = nparams + (uint32_t)total;
 	if (!types)
 		return 0;
-	ts = malloc((size_t)*nlocals + 1);
+	ts = hw__malloc(al, (size_t)*nlocals + 1);
 	if (!ts)
 		return HB_ENOMEM;
 	memcpy(ts, params, nparams);
@@ -1303,12 +1291,12 @@ static int check_bodies(dctx *d)
 			   d->err,   HW_SEC_CODE, true};
 		uint32_t nl;
 
-		if ((rc = hw__read_locals(&r, &nl, NULL, 0, NULL)))
+		if ((rc = hw__read_locals(&r, &m->al, &nl, NULL, 0, NULL)))
 			return rc;
 		r.in_section = false; /* "END opcode expected" */
 		if (f->body_end == m->bytes + m->len || i + 1 == m->nfuncs)
 			r.in_section = true;
-		if ((rc = skip_expr(&r, &uses_data, &m->uses_simd)))
+		if ((rc = skip_expr(&r, &uses_data)))
 			return rc;
 		if (r.p != r.end)
 			return hw__error(d->err, HB_EMALFORMED, HW_SEC_CODE,

@@ -37,6 +37,30 @@ enum {
 	HW_SEC_DATACOUNT = 12
 };
 
+/* ---- allocation ----
+ * Everything a module or instance allocates goes through its hw_allocator
+ * (wasm.h), libc's by default; these never pass size 0 to it. */
+extern const hw_allocator hw__libc_allocator;
+
+static inline void *hw__malloc(const hw_allocator *a, size_t n)
+{
+	return a->fn(a->ctx, NULL, n ? n : 1);
+}
+
+static inline void *hw__realloc(const hw_allocator *a, void *p, size_t n)
+{
+	return a->fn(a->ctx, p, n ? n : 1);
+}
+
+static inline void hw__free(const hw_allocator *a, void *p)
+{
+	if (p)
+		a->fn(a->ctx, p, 0);
+}
+
+/* n * size zeroed bytes, or NULL (also on overflow). */
+void *hw__calloc(const hw_allocator *a, size_t n, size_t size);
+
 /* ---- a bump allocator for a module's many small arrays ---- */
 typedef struct hw_arena_chunk {
 	struct hw_arena_chunk *next;
@@ -46,6 +70,7 @@ typedef struct hw_arena_chunk {
 
 typedef struct hw_arena {
 	hw_arena_chunk *head;
+	const hw_allocator *al;
 } hw_arena;
 
 /* Zeroed, 16-byte aligned memory living until hw__arena_free, or NULL. */
@@ -139,6 +164,7 @@ typedef struct hw_dataseg {
 
 struct hw_module {
 	atomic_uint refs;
+	hw_allocator al; /* everything below is allocated through it */
 	hw_arena arena;
 	uint8_t *bytes; /* our copy of the binary; bodies and data point here */
 	size_t len;
@@ -179,7 +205,6 @@ struct hw_module {
 	bool code_seen; /* a code section was present */
 	uint32_t ncode; /* its count */
 	size_t code_sec_offset;
-	bool uses_simd; /* some body uses a v128 type or 0xFD op */
 
 	uint32_t nrefs; /* defined functions that can be referenced */
 
@@ -249,8 +274,9 @@ struct hw_memory {
 /* A table of funcrefs (hw_func *) or externrefs (void *). */
 struct hw_table {
 	void **elems;
-	uint32_t size, max; /* max: min(declared max, instance limit) */
-	uint32_t type_max;  /* the declared maximum (its import type) */
+	const hw_allocator *al; /* of elems: the owning instance's, or libc */
+	uint32_t size, max;	/* max: min(declared max, instance limit) */
+	uint32_t type_max;	/* the declared maximum (its import type) */
 	bool has_max;
 	uint8_t elem;
 	hw_obj *owner;
@@ -297,6 +323,7 @@ enum { HW_X_IDLE, HW_X_RUNNING, HW_X_FUEL, HW_X_HOST };
  * frames below nframes and the stack below the top frame are live. Only
  * one thread touches it at a time (the caller of call/resume). */
 typedef struct hw_exec {
+	const hw_allocator *al; /* the instance's, for the arrays below */
 	hw_slot *stack;
 	uint32_t cap, max; /* slots */
 	hw_frame *frames;
@@ -324,6 +351,7 @@ struct hw_hostcall {
 
 struct hw_instance {
 	hw_obj obj;
+	hw_allocator al; /* this struct, own tables' elements, x's arrays */
 	hw_module *mod;
 	void *user;
 	hw_func **fimports;    /* [nfunc_imports] */
@@ -382,10 +410,10 @@ int hw__rd_fail(hw_rd *r, const char *reason);
 int hw__read_instr(hw_rd *r, hw_instr *in);
 /* Read the next u32 LEB of an already-decoded vector (no checks). */
 uint32_t hw__leb_next(const uint8_t **p);
-/* A function body's locals: OUT *nlocals, and types (the caller frees)
- * when types != NULL; r is left at the first instruction. */
-int hw__read_locals(hw_rd *r, uint32_t *nlocals, uint8_t **types,
-		    uint32_t nparams, const uint8_t *params);
+/* A function body's locals: OUT *nlocals, and types (the caller frees
+ * them with al) when types != NULL; r is left at the first instruction. */
+int hw__read_locals(hw_rd *r, const hw_allocator *al, uint32_t *nlocals,
+		    uint8_t **types, uint32_t nparams, const uint8_t *params);
 
 /* wasm_decode.c: parse every section of m->bytes into m (syntax only:
  * failures are HB_EMALFORMED or HB_ELIMIT; indices are checked later). */

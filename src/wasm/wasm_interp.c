@@ -11,6 +11,7 @@
 #include "wasm_int.h"
 #include "wasm_iops.h"
 #include "wasm_num.h"
+#include "wasm_vec.h"
 
 static inline const void *rd_ptr(const uint32_t *p)
 {
@@ -98,9 +99,13 @@ static inline uint64_t rd64(const uint32_t *p)
 #define GROW_FRAMES()                                                          \
 	do {                                                                   \
 		size_t k_ = (size_t)(fr - frames);                             \
+		int rc_;                                                       \
 		x->nframes = (uint32_t)k_;                                     \
-		if (hw__frames_grow(x))                                        \
-			TRAP(STACK_EXHAUSTED);                                 \
+		if ((rc_ = hw__frames_grow(x)) != 0) {                         \
+			trap = rc_ == HB_ENOMEM ? HW_TRAP_NOMEM                \
+						: HW_TRAP_STACK_EXHAUSTED;     \
+			goto do_trap;                                          \
+		}                                                              \
 		frames = x->frames;                                            \
 		fr = frames + k_;                                              \
 		fr_end = frames + x->fcap;                                     \
@@ -752,6 +757,37 @@ L_DATA_DROP:
 	STORE_ADD(ST16, uint16_t, u32)
 	STORE_ADD(ST32, uint32_t, u32)
 	STORE_ADD(ST64, uint64_t, u64)
+
+	/* ---- binary operators with a memory operand (d a p offset) ---- */
+#define MEMBIN(name, T, field, expr)                                           \
+	L_##name##_M:                                                          \
+	{                                                                      \
+		uint64_t ea = (uint64_t)S(2).u32 + A(3);                       \
+		T a = S(1).field, b;                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(&b, mem + ea, sizeof b);                                \
+		S(0).field = (expr);                                           \
+		ADV(4);                                                        \
+		NEXT();                                                        \
+	}
+	MEMBIN(F32_ADD, float, f32, a + b)
+	MEMBIN(F32_SUB, float, f32, a - b)
+	MEMBIN(F32_MUL, float, f32, a * b)
+	MEMBIN(F64_ADD, double, f64, a + b)
+	MEMBIN(F64_SUB, double, f64, a - b)
+	MEMBIN(F64_MUL, double, f64, a * b)
+	MEMBIN(I32_ADD, uint32_t, u32, a + b)
+	MEMBIN(I32_SUB, uint32_t, u32, a - b)
+	MEMBIN(I32_AND, uint32_t, u32, a & b)
+	MEMBIN(I32_OR, uint32_t, u32, a | b)
+	MEMBIN(I32_XOR, uint32_t, u32, a ^ b)
+	MEMBIN(I64_ADD, uint64_t, u64, a + b)
+	MEMBIN(I64_SUB, uint64_t, u64, a - b)
+	MEMBIN(I64_AND, uint64_t, u64, a & b)
+	MEMBIN(I64_OR, uint64_t, u64, a | b)
+	MEMBIN(I64_XOR, uint64_t, u64, a ^ b)
+#undef MEMBIN
 
 	/* ---- integer arithmetic ---- */
 	BIN32(ADD, a + b)

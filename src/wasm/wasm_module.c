@@ -48,7 +48,7 @@ static int canonicalize(hw_module *m)
 		return HB_ENOMEM;
 	while (cap < m->ntypes * 2u)
 		cap *= 2;
-	slots = malloc(cap * sizeof *slots);
+	slots = hw__malloc(&m->al, cap * sizeof *slots);
 	if (!slots)
 		return HB_ENOMEM;
 	memset(slots, 0xFF, cap * sizeof *slots);
@@ -69,17 +69,8 @@ static int canonicalize(hw_module *m)
 			}
 			h = (h + 1) & (cap - 1);
 		}
-		for (uint32_t k = 0; k < m->types[i].nparams; k++)
-			if (m->types[i].params[k] == HW_V128)
-				m->uses_simd = true;
-		for (uint32_t k = 0; k < m->types[i].nresults; k++)
-			if (m->types[i].results[k] == HW_V128)
-				m->uses_simd = true;
 	}
-	free(slots);
-	for (uint32_t i = 0; i < m->nglobals; i++)
-		if (m->globals[i].type == HW_V128)
-			m->uses_simd = true;
+	hw__free(&m->al, slots);
 	/* room for converting host call values */
 	for (uint32_t i = 0; i < m->nfunc_imports; i++) {
 		const hw_functype *t = &m->types[m->funcs[i].type];
@@ -94,6 +85,7 @@ static int canonicalize(hw_module *m)
 static int load(const uint8_t *bytes, size_t len, const hw_module_opts *opts,
 		hw_module **out, hw_error *err, bool compile)
 {
+	const hw_allocator *al;
 	hw_module *m;
 	int rc;
 
@@ -104,12 +96,15 @@ static int load(const uint8_t *bytes, size_t len, const hw_module_opts *opts,
 	if (len > HW_MAX_MODULE_BYTES)
 		return hw__error(err, HB_ELIMIT, -1, 0, "module too large",
 				 "%zu bytes", len);
-	m = calloc(1, sizeof *m);
+	al = opts && opts->alloc ? opts->alloc : &hw__libc_allocator;
+	m = hw__calloc(al, 1, sizeof *m);
 	if (!m)
 		return hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
 	atomic_init(&m->refs, 1);
+	m->al = *al;
+	m->arena.al = &m->al;
 	m->metered = !(opts && opts->no_fuel);
-	m->bytes = malloc(len ? len : 1);
+	m->bytes = hw__malloc(&m->al, len);
 	if (!m->bytes) {
 		rc = HB_ENOMEM;
 		goto fail;
@@ -159,10 +154,12 @@ void hw_module_free(hw_module *m)
 {
 	if (!m || atomic_fetch_sub(&m->refs, 1) != 1)
 		return;
-	free(m->code);
-	free(m->bytes);
+	hw_allocator al = m->al;
+
+	hw__free(&al, m->code);
+	hw__free(&al, m->bytes);
 	hw__arena_free(&m->arena);
-	free(m);
+	hw__free(&al, m);
 }
 
 uint32_t hw_module_import_count(const hw_module *m)
@@ -235,4 +232,29 @@ int hw_module_export(const hw_module *m, uint32_t i, hw_extern_info *info)
 	info->name_len = e->name.len;
 	describe(m, e->kind, e->index, info);
 	return 0;
+}
+
+/* ---- allocation ---- */
+
+static void *libc_fn(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	if (n)
+		return realloc(p, n);
+	free(p);
+	return NULL;
+}
+
+const hw_allocator hw__libc_allocator = {libc_fn, NULL};
+
+void *hw__calloc(const hw_allocator *a, size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = hw__malloc(a, n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
 }

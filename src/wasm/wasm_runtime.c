@@ -52,7 +52,7 @@ void hw__obj_unref(hw_obj *o)
 	case HW_OBJ_TABLE: {
 		hw_table *t = (hw_table *)((char *)o - offsetof(hw_table, obj));
 
-		free(t->elems);
+		hw__free(t->al, t->elems);
 		free(t);
 		break;
 	}
@@ -204,7 +204,7 @@ int64_t hw__table_grow(hw_table *t, uint32_t delta, void *init)
 		return old;
 	if (n > t->max)
 		return -1;
-	p = realloc(t->elems, (size_t)n * sizeof *p);
+	p = hw__realloc(t->al, t->elems, (size_t)n * sizeof *p);
 	if (!p)
 		return -1;
 	for (uint64_t i = old; i < n; i++)
@@ -228,6 +228,7 @@ int hw_table_new(hw_valtype reftype, uint32_t min, uint32_t max, bool has_max,
 		return HB_ENOMEM;
 	obj_init(&t->obj, HW_OBJ_TABLE);
 	t->owner = &t->obj;
+	t->al = &hw__libc_allocator;
 	t->elem = (uint8_t)reftype;
 	t->max = has_max ? max : UINT32_MAX;
 	if (t->max > HW_MAX_TABLE_ELEMS)
@@ -425,7 +426,7 @@ int hw__stack_grow(hw_exec *x, size_t need)
 		cap = need;
 	if (cap > x->max)
 		cap = x->max;
-	p = realloc(x->stack, cap * sizeof *p);
+	p = hw__realloc(x->al, x->stack, cap * sizeof *p);
 	if (!p)
 		return HB_ENOMEM;
 	x->stack = p;
@@ -442,7 +443,7 @@ int hw__frames_grow(hw_exec *x)
 		return HB_ELIMIT;
 	if (cap > x->fmax)
 		cap = x->fmax;
-	p = realloc(x->frames, cap * sizeof *p);
+	p = hw__realloc(x->al, x->frames, cap * sizeof *p);
 	if (!p)
 		return HB_ENOMEM;
 	x->frames = p;
@@ -459,8 +460,11 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 	hw_slot *s = slots;
 	int rc;
 
-	if (n > x->nscratch) {
-		hw_val *p = realloc(x->scratch, n * sizeof *p);
+	/* never NULL, even for a [] -> [] function: memset and pointer
+	 * arithmetic on a null pointer are undefined even for 0 bytes */
+	if (n > x->nscratch || !x->scratch) {
+		uint32_t cap = n ? n : 1;
+		hw_val *p = hw__realloc(x->al, x->scratch, cap * sizeof *p);
 
 		if (!p) {
 			snprintf(x->trap_msg, sizeof x->trap_msg,
@@ -468,7 +472,7 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 			return HW_HOST_TRAP;
 		}
 		x->scratch = p;
-		x->nscratch = n;
+		x->nscratch = cap;
 	}
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		slots_to_val(ft->params[i], s, &x->scratch[i]);
@@ -554,7 +558,7 @@ static int run(hw_exec *x, hw_val *results, uint32_t nresults)
 	if (rc == HW_DONE || rc == HW_TRAPPED) {
 		/* an idle instance keeps a small stack */
 		if (x->cap > IDLE_STACK_SLOTS) {
-			free(x->stack);
+			hw__free(x->al, x->stack);
 			x->stack = NULL;
 			x->cap = 0;
 		}
@@ -813,17 +817,18 @@ int hw__memory_init(hw_instance *inst, uint32_t seg, uint32_t d, uint32_t s,
 static void instance_destroy(hw_instance *inst)
 {
 	hw_module *m = inst->mod;
+	hw_allocator al = inst->al;
 
 	for (uint32_t i = 0; i < inst->ndeps; i++)
 		hw__obj_unref(inst->deps[i]);
 	memory_release(&inst->own_mem);
 	for (uint32_t i = 0; i < m->ntables - m->ntable_imports; i++)
-		free(inst->own_tables[i].elems);
-	free(inst->x.stack);
-	free(inst->x.frames);
-	free(inst->x.scratch);
+		hw__free(&al, inst->own_tables[i].elems);
+	hw__free(&al, inst->x.stack);
+	hw__free(&al, inst->x.frames);
+	hw__free(&al, inst->x.scratch);
 	hw_module_free(m);
-	free(inst);
+	hw__free(&al, inst);
 }
 
 void hw_instance_free(hw_instance *inst)
@@ -977,10 +982,12 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 	size += align16((size_t)nglob_own * sizeof(hw_global));
 	size += align16((size_t)m->nimports * sizeof(hw_obj *));
 	size += align16((size_t)m->nelems + m->ndatas);
-	base = calloc(1, size);
+	base = hw__calloc(o.alloc ? o.alloc : &hw__libc_allocator, 1, size);
 	if (!base)
 		return hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
 	inst = (hw_instance *)base;
+	inst->al = o.alloc ? *o.alloc : hw__libc_allocator;
+	inst->x.al = &inst->al;
 	off = align16(sizeof *inst);
 #define CARVE(field, n)                                                        \
 	do {                                                                   \
@@ -1073,7 +1080,8 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 		t->has_max = tt->lim.has_max;
 		t->type_max = tt->lim.max;
 		t->size = tt->lim.min;
-		t->elems = calloc(t->size ? t->size : 1, sizeof *t->elems);
+		t->al = &inst->al;
+		t->elems = hw__calloc(&inst->al, t->size, sizeof *t->elems);
 		if (!t->elems) {
 			rc = hw__error(err, HB_ENOMEM, -1, 0, "out of memory",
 				       NULL);

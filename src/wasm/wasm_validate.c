@@ -138,7 +138,8 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 	}
 	/* exports */
 	if (m->nexports) {
-		const hw_export **sorted = malloc(m->nexports * sizeof *sorted);
+		const hw_export **sorted =
+			hw__malloc(&m->al, m->nexports * sizeof *sorted);
 
 		if (!sorted)
 			return HB_ENOMEM;
@@ -155,7 +156,7 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 
 			sorted[i] = e;
 			if (e->index >= bound) {
-				free(sorted);
+				hw__free(&m->al, sorted);
 				return hw__error(err, HB_EINVALID,
 						 HW_SEC_EXPORT, e->offset,
 						 unknown[e->kind], "%u",
@@ -169,12 +170,12 @@ static int check_module(hw_module *m, hw_error *err, uint8_t *refs)
 			if (cmp_names(&sorted[i - 1], &sorted[i]) == 0) {
 				size_t off = sorted[i]->offset;
 
-				free(sorted);
+				hw__free(&m->al, sorted);
 				return invalid(err, HW_SEC_EXPORT, off,
 					       "duplicate export name");
 			}
 		}
-		free(sorted);
+		hw__free(&m->al, sorted);
 	}
 	if (m->has_start) {
 		const hw_functype *ft;
@@ -267,7 +268,7 @@ static int push(vctx *v, uint8_t t)
 {
 	if (v->nvals == v->capvals) {
 		uint32_t cap = v->capvals ? v->capvals * 2 : 64;
-		uint8_t *p = realloc(v->vals, cap);
+		uint8_t *p = hw__realloc(&v->m->al, v->vals, cap);
 
 		if (!p)
 			return HB_ENOMEM;
@@ -332,7 +333,7 @@ static int push_ctl(vctx *v, uint32_t op, const uint8_t *params, uint32_t np,
 
 	if (v->nctls == v->capctls) {
 		uint32_t cap = v->capctls ? v->capctls * 2 : 16;
-		vctl *p = realloc(v->ctls, cap * sizeof *p);
+		vctl *p = hw__realloc(&v->m->al, v->ctls, cap * sizeof *p);
 
 		if (!p)
 			return HB_ENOMEM;
@@ -781,13 +782,10 @@ static int validate_body(hw_module *m, hw_error *err, const uint8_t *refs,
 	v->func = fi;
 	v->nvals = 0;
 	v->nctls = 0;
-	if ((rc = hw__read_locals(&r, &v->nlocals, &locals, ft->nparams,
+	if ((rc = hw__read_locals(&r, &m->al, &v->nlocals, &locals, ft->nparams,
 				  ft->params)))
 		return rc;
 	v->locals = locals;
-	for (uint32_t i = 0; i < v->nlocals; i++)
-		if (locals[i] == HW_V128)
-			m->uses_simd = true;
 	if ((rc = push_ctl(v, 0, NULL, 0, ft->results, ft->nresults, 0)))
 		goto out;
 	v->nvals = 0; /* params are locals, not operands */
@@ -800,13 +798,13 @@ static int validate_body(hw_module *m, hw_error *err, const uint8_t *refs,
 			goto out;
 	}
 out:
-	free(locals);
+	hw__free(&m->al, locals);
 	return rc;
 }
 
 int hw__validate(hw_module *m, hw_error *err)
 {
-	uint8_t *refs = calloc((m->nfuncs + 7) / 8 + 1, 1);
+	uint8_t *refs = hw__calloc(&m->al, (m->nfuncs + 7) / 8 + 1, 1);
 	vctx v = {0};
 	int rc;
 
@@ -826,8 +824,8 @@ int hw__validate(hw_module *m, hw_error *err)
 		if (is_declared(refs, i))
 			m->funcs[i].refslot = m->nrefs++;
 out:
-	free(v.vals);
-	free(v.ctls);
-	free(refs);
+	hw__free(&m->al, v.vals);
+	hw__free(&m->al, v.ctls);
+	hw__free(&m->al, refs);
 	return rc;
 }

@@ -95,6 +95,18 @@ TEST(run_reports_a_trap)
 	free(o);
 }
 
+TEST(run_keeps_the_hosts_stdio_flags)
+{
+	proc_out *o = calloc(1, sizeof *o);
+
+	/* stdout is a file the test made; the guest may not set its flags
+	 * (ENOTCAPABLE = 76), as it shares the host's file description */
+	RUN(o, NULL, "run", WASI_GUEST, "setfl");
+	ASSERT_EQ(o->status, 0);
+	ASSERT_STREQ(o->out, "setfl -1 76\n");
+	free(o);
+}
+
 TEST(run_passes_args_env_and_stdin)
 {
 	proc_out *o = calloc(1, sizeof *o);
@@ -261,10 +273,13 @@ TEST(benchmark_measurements_print_figures)
 	ASSERT_GT(full, 0);
 	RUN(o, NULL, "idle-rss", WASI_GUEST, "500");
 	ASSERT_EQ(o->status, 0);
-	ASSERT_MSG(sscanf(o->out, "idle instances: %d, resident %lf KiB", &n,
-			  &kib) == 2,
+	ASSERT_MSG(sscanf(o->out,
+			  "idle instances: %d, resident %lf KiB each with a "
+			  "WASI context (%lf KiB bare)",
+			  &n, &kib, &bare) == 3,
 		   "%s", o->out);
 	ASSERT_EQ(n, 500);
 	ASSERT_GT(kib, 0);
+	ASSERT_GT(bare, 0);
 	free(o);
 }

@@ -377,6 +377,23 @@ TEST(a_read_only_grant_changes_nothing)
 	wrun_deinit(&r);
 }
 
+TEST_TIMEOUT(a_fifo_in_the_grant_does_not_block_open, 30)
+{
+	const char *dir = ht_tmpdir();
+	char path[512];
+	wrun r;
+	uint32_t code = 99;
+
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	ASSERT_OK(mkfifo(path, 0644) ? HB_EIO : 0);
+	wrun_init(&r, true, ARGS("guest", "fifo", "/g/fifo"));
+	ASSERT_OK(hw_wasi_preopen(r.w, dir, "/g", 0));
+	ASSERT_OK(wrun_go(&r, 0, &code));
+	ASSERT_MSG(code == 0, "guest: %s", r.out.text);
+	ASSERT_STREQ(r.out.text, "fifo ok\n");
+	wrun_deinit(&r);
+}
+
 TEST(without_a_grant_there_is_no_file_system)
 {
 	wrun r;
@@ -736,6 +753,58 @@ TEST(every_preview1_function_links)
 		hw_instance_free(inst);
 		hw_module_free(m);
 	}
+	hw_wasi_free(w);
+}
+
+static int suspend_fn(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
+{
+	return HW_HOST_SUSPEND;
+}
+
+static int resolve_wait(void *env, const hw_extern_info *imp, hw_extern *out)
+{
+	out->kind = HW_EXTERN_FUNC;
+	out->u.func = env;
+	return 0;
+}
+
+TEST(run_refuses_what_it_cannot_serve)
+{
+	static const uint8_t call_wait[] = {0x10, 0}; /* call env.wait */
+	hw_module *m;
+	hw_instance *inst;
+	hw_wasi *w;
+	hw_error err;
+	hw_func *wait;
+	uint32_t code;
+	size_t len;
+	uint8_t *bytes;
+	wb b;
+
+	/* _start calls a non-WASI host function that suspends */
+	wb_init(&b);
+	wb_import_func(&b, "env", "wait", wb_type(&b, "", ""));
+	wb_export(&b, "_start", 0, wb_func(&b, 0, "", call_wait, 2));
+	bytes = wb_finish(&b, &len);
+	wb_deinit(&b);
+	ASSERT_OK(hw_module_new(bytes, len, NULL, &m, &err));
+	free(bytes);
+	ASSERT_OK(hw_func_new(NULL, 0, NULL, 0, suspend_fn, NULL, &wait));
+	ASSERT_OK(hw_wasi_new(&w));
+	ASSERT_OK(hw_wasi_instantiate(w, m, resolve_wait, wait, NULL, &inst,
+				      &err));
+	ASSERT_ERR(hw_wasi_run(w, inst, 0, &code), HB_ENOSYS);
+	ASSERT(!hw_instance_suspended(inst));
+	hw_instance_free(inst);
+	hw_module_free(m);
+
+	/* no _start, no _initialize */
+	m = import_module("wasi_snapshot_preview1", "proc_exit", "i", "");
+	ASSERT_OK(hw_wasi_instantiate(w, m, NULL, NULL, NULL, &inst, &err));
+	ASSERT_ERR(hw_wasi_run(w, inst, 0, &code), HB_ENOENT);
+	hw_instance_free(inst);
+	hw_module_free(m);
+	hw_func_free(wait);
 	hw_wasi_free(w);
 }
 

@@ -487,6 +487,27 @@ int main(int argc, char **argv)
 		return do_fault();
 	if (!strcmp(cmd, "spin"))
 		return do_spin(atoi(arg));
+	if (!strcmp(cmd, "fifo")) {
+		/* a FIFO in the grant must not hang the host in open() */
+		char b[4];
+		int fd = open(arg, O_RDONLY);
+
+		expect("open fifo for reading", fd >= 0, 1);
+		expect("read: no writer, end of file", (int)read(fd, b, 4), 0);
+		close(fd);
+		fd = open(arg, O_WRONLY);
+		expect("open fifo for writing: no reader",
+		       fd == -1 && errno == ENXIO, 1);
+		printf("fifo %s\n", fails ? "bad" : "ok");
+		return fails;
+	}
+	if (!strcmp(cmd, "setfl")) {
+		/* the flags of a host's stdout are not the guest's to change */
+		int r = fcntl(1, F_SETFL, O_NONBLOCK);
+
+		printf("setfl %d %d\n", r, r ? errno : 0);
+		return 0;
+	}
 	if (!strcmp(cmd, "yield")) {
 		sched_yield();
 		printf("yielded\n");

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# diff_binaryen.sh [N] — differential check of the engine against
+# diff_binaryen.sh [-s] [N] — differential check of the engine against
 # binaryen's interpreter: N random valid modules from `wasm-opt -ttf`
-# (Wasm 2.0 features but SIMD and reference types, which Debian's binaryen
-# 108 generates in a pre-standard form) run in both; printed results,
+# (Wasm 2.0 features but reference types, which Debian's binaryen 108
+# generates in a pre-standard form; SIMD too with -s) run in both;
+# printed results (v128 as four i32 lanes in hex, as binaryen prints them),
 # traps and logged values must agree. Floats compare by value and any NaN
 # equals any NaN (NaN payloads are nondeterministic in the spec; a module
 # that stores one to memory and reads it back as an integer can still
 # differ — check such a report by hand). Needs build/release.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+simd=()
+if [ "${1:-}" = -s ]; then
+	simd=(--enable-simd)
+	shift
+fi
 n=${1:-100}
 bin="$root/build/release/bin/hearth-wasm-ttf"
 [ -x "$bin" ] || { echo "diff_binaryen.sh: build release first" >&2; exit 2; }
@@ -17,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 same=0 differ=0
 for i in $(seq 1 "$n"); do
 	head -c $((1000 + RANDOM % 4000)) /dev/urandom >"$work/seed"
-	wasm-opt -ttf "$work/seed" --mvp-features --enable-sign-ext \
+	wasm-opt -ttf "$work/seed" --mvp-features "${simd[@]}" --enable-sign-ext \
 		--enable-bulk-memory --enable-multivalue \
 		--enable-nontrapping-float-to-int --enable-mutable-globals \
 		-o "$work/m.wasm" 2>/dev/null || continue

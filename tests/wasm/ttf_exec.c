@@ -13,7 +13,19 @@
 #include "hearth/error.h"
 #include "hearth/wasm.h"
 
-enum { LOG_I32, LOG_I64, LOG_F32, LOG_F64, LOG_I64_PAIR };
+enum { LOG_I32, LOG_I64, LOG_F32, LOG_F64, LOG_I64_PAIR, LOG_V128 };
+
+/* A v128 as binaryen prints it: "i32x4" and four hex lanes. */
+static void print_v128(const hw_val *v)
+{
+	printf("i32x4");
+	for (int k = 0; k < 4; k++) {
+		uint32_t x;
+
+		memcpy(&x, v->v128 + 4 * k, 4);
+		printf(" 0x%08" PRIx32, x);
+	}
+}
 
 static int log_fn(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 {
@@ -36,6 +48,11 @@ static int log_fn(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 		printf("[LoggingExternalInterface logging %.17g]\n",
 		       (double)a[0].f32);
 		break;
+	case LOG_V128:
+		printf("[LoggingExternalInterface logging ");
+		print_v128(&a[0]);
+		printf("]\n");
+		break;
 	default:
 		printf("[LoggingExternalInterface logging %.17g]\n", a[0].f64);
 		break;
@@ -57,6 +74,9 @@ static void print_val(uint8_t t, hw_val v)
 		break;
 	case HW_F64:
 		printf("%.17g", v.f64);
+		break;
+	case HW_V128:
+		print_v128(&v);
 		break;
 	default:
 		printf("%s", v.ext ? "ref" : "null");
@@ -102,8 +122,9 @@ int main(int argc, char **argv)
 		kind = !strcmp(in.name, "log-i32") ? LOG_I32
 		       : !strcmp(in.name, "log-i64")
 			       ? (in.nparams == 2 ? LOG_I64_PAIR : LOG_I64)
-		       : !strcmp(in.name, "log-f32") ? LOG_F32
-						     : LOG_F64;
+		       : !strcmp(in.name, "log-f32")  ? LOG_F32
+		       : !strcmp(in.name, "log-v128") ? LOG_V128
+						      : LOG_F64;
 		for (uint32_t k = 0; k < in.nparams; k++)
 			ps[k] = (hw_valtype)in.params[k];
 		ext[i].kind = HW_EXTERN_FUNC;
