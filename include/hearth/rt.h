@@ -212,6 +212,10 @@ typedef struct hr_spawn_opts {
 	uint32_t ncaps;
 	const hr_limits *limits; /* NULL: defaults */
 	bool link;		 /* link spawner and child (not for the host) */
+	/* With link: link the child with the process this handle of the
+	 * spawner names (it needs LINK) instead of with the spawner; the
+	 * host may use it too. NULL: the spawner. */
+	const hr_handle *link_with;
 	/* Non-NULL: the spawner monitors the child from before it runs
 	 * (DOWN to the spawner's mailbox monitor_mailbox). OUT: the ref. */
 	uint64_t *monitor;
@@ -460,9 +464,10 @@ int hr_reply_err(hr_ctx *cx, const hr_msg *m, int err);
  * Plugins: how later subsystems (Wasm, lumps, network, IPC, renderer,
  * terminal) join the runtime. hr_plugin_add before hr_rt_boot; boot runs
  * every init in order (each spawns its services and registers them), then
- * builds the host registry (immutable) from every registered service and
- * asset loader ("asset-loader/<type>"). Shutdown hooks run in reverse order
- * from hr_rt_shutdown, after every process has exited.
+ * builds the host registry (immutable) from every registered service.
+ * (Asset loaders are C functions registered in the asset cache,
+ * hearth/lump.h, not processes.) Shutdown hooks run in reverse order from
+ * hr_rt_shutdown, after every process has exited.
  * --------------------------------------------------------------------- */
 typedef struct hr_plugin_ctx hr_plugin_ctx;
 
@@ -477,8 +482,6 @@ hr_rt *hr_plugin_rt(hr_plugin_ctx *pc);
 /* Register a service (a host handle) in the host registry under name;
  * the registry gets its own reference. HB_EEXIST for a taken name. */
 int hr_plugin_service(hr_plugin_ctx *pc, const char *name, hr_handle h);
-/* Register the loader process for an asset type. */
-int hr_plugin_asset_loader(hr_plugin_ctx *pc, const char *type, hr_handle h);
 
 /* Run the plugins' init hooks and build the host registry. OUT: *reg, a
  * host handle to it (SEND|MONITOR). HB_EEXIST if already booted; a failing
@@ -486,7 +489,5 @@ int hr_plugin_asset_loader(hr_plugin_ctx *pc, const char *type, hr_handle h);
 int hr_rt_boot(hr_rt *rt, hr_handle *reg);
 /* The host registry's host handle after boot (HB_ENOENT before). */
 int hr_rt_registry(hr_rt *rt, hr_handle *reg);
-/* The host handle of the loader for an asset type. */
-int hr_rt_asset_loader(hr_rt *rt, const char *type, hr_handle *h);
 
 #endif

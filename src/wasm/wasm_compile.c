@@ -781,6 +781,90 @@ static bool binop_map(uint32_t wop, binmap *bm)
 	return true;
 }
 
+/* The memory-operand form of a slot-slot operator (-1: none). OUT: *load,
+ * the plain load it absorbs (the operand type's width); *comm, whether
+ * the operator commutes (so a loaded left operand can be fused too). */
+static int membin_of(int iop, int *load, bool *comm)
+{
+	*comm = true;
+	*load = HW_I_LD32;
+	switch (iop) {
+	case HW_I_F32_SUB:
+	case HW_I_I32_SUB:
+		*comm = false;
+		__attribute__((fallthrough));
+	case HW_I_F32_ADD:
+	case HW_I_F32_MUL:
+	case HW_I_I32_ADD:
+	case HW_I_I32_AND:
+	case HW_I_I32_OR:
+	case HW_I_I32_XOR:
+		break;
+	case HW_I_F64_SUB:
+	case HW_I_I64_SUB:
+		*comm = false;
+		__attribute__((fallthrough));
+	case HW_I_F64_ADD:
+	case HW_I_F64_MUL:
+	case HW_I_I64_ADD:
+	case HW_I_I64_AND:
+	case HW_I_I64_OR:
+	case HW_I_I64_XOR:
+		*load = HW_I_LD64;
+		break;
+	default:
+		return -1;
+	}
+	switch (iop) {
+#define MB_CASE(X, n)                                                          \
+	case HW_I_##n:                                                         \
+		return HW_I_##n##_M;
+		HW_MEMBIN(MB_CASE, _)
+#undef MB_CASE
+	}
+	return -1;
+}
+
+/* If entry e is the result of the instruction just emitted and that was
+ * the plain load `load`, take the load back so an operator can do it.
+ * OUT: *p (address slot), *off. */
+static bool take_load(cc *c, const cent *e, int load, uint32_t *p,
+		      uint32_t *off)
+{
+	if (e->kind != K_TEMP || !c->dst_ok || c->rc || c->last_op != load ||
+	    c->code[c->dst_pos] != e->home)
+		return false;
+	*p = c->code[c->last_start + 3];
+	*off = c->code[c->last_start + 4];
+	c->len = c->last_start;
+	c->last_op = -1;
+	c->dst_ok = false;
+	return true;
+}
+
+/* a OP b where one operand was just loaded: one instruction. */
+static bool compile_membin(cc *c, const binmap *bm, cent *a, cent *b)
+{
+	bool comm;
+	int load, m = membin_of(bm->ss, &load, &comm);
+	uint32_t p, off, s;
+
+	if (m < 0 || a->kind == K_CONST || b->kind == K_CONST)
+		return false;
+	if (take_load(c, b, load, &p, &off))
+		s = opnd(c, a);
+	else if (comm && take_load(c, a, load, &p, &off))
+		s = opnd(c, b);
+	else
+		return false;
+	op(c, m);
+	dst(c, a->home);
+	w(c, s);
+	w(c, p);
+	w(c, off);
+	return true;
+}
+
 static void compile_binop(cc *c, const binmap *bm)
 {
 	cent b = pop_ent(c), a = pop_ent(c);
@@ -804,6 +888,8 @@ static void compile_binop(cc *c, const binmap *bm)
 			w64(c, a.imm);
 		else
 			w(c, (uint32_t)a.imm);
+	} else if (compile_membin(c, bm, &a, &b)) {
+		/* done */
 	} else {
 		sa = opnd(c, &a);
 		sb = opnd(c, &b);

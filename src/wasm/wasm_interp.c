@@ -21,6 +21,30 @@ static inline const void *rd_ptr(const uint32_t *p)
 	return v;
 }
 
+/* Zero a function's declared locals on entry. Most functions have a few:
+ * stores inline, as a libc memset call costs more than the work. */
+static inline void zero_slots(hw_slot *p, uint32_t n)
+{
+	switch (n) {
+	case 4:
+		p[3].u64 = 0;
+		__attribute__((fallthrough));
+	case 3:
+		p[2].u64 = 0;
+		__attribute__((fallthrough));
+	case 2:
+		p[1].u64 = 0;
+		__attribute__((fallthrough));
+	case 1:
+		p[0].u64 = 0;
+		__attribute__((fallthrough));
+	case 0:
+		break;
+	default:
+		memset(p, 0, (size_t)n * sizeof *p);
+	}
+}
+
 static inline uint64_t rd64(const uint32_t *p)
 {
 	return (uint64_t)p[0] | ((uint64_t)p[1] << 32);
@@ -375,8 +399,7 @@ L_UNREACHABLE:
 			cap = x->cap;                                          \
 			fp = stack + off_;                                     \
 		}                                                              \
-		if (A(1))                                                      \
-			memset(fp + A(0), 0, (size_t)A(1) * sizeof *fp);       \
+		zero_slots(fp + A(0), A(1));                                   \
 	} while (0)
 L_ENTER:
 	ENTER_BODY();
@@ -734,6 +757,37 @@ L_DATA_DROP:
 	STORE_ADD(ST16, uint16_t, u32)
 	STORE_ADD(ST32, uint32_t, u32)
 	STORE_ADD(ST64, uint64_t, u64)
+
+	/* ---- binary operators with a memory operand (d a p offset) ---- */
+#define MEMBIN(name, T, field, expr)                                           \
+	L_##name##_M:                                                          \
+	{                                                                      \
+		uint64_t ea = (uint64_t)S(2).u32 + A(3);                       \
+		T a = S(1).field, b;                                           \
+		if (HW_UNLIKELY(ea + sizeof(T) > memsize))                     \
+			TRAP(MEMORY_OOB);                                      \
+		memcpy(&b, mem + ea, sizeof b);                                \
+		S(0).field = (expr);                                           \
+		ADV(4);                                                        \
+		NEXT();                                                        \
+	}
+	MEMBIN(F32_ADD, float, f32, a + b)
+	MEMBIN(F32_SUB, float, f32, a - b)
+	MEMBIN(F32_MUL, float, f32, a * b)
+	MEMBIN(F64_ADD, double, f64, a + b)
+	MEMBIN(F64_SUB, double, f64, a - b)
+	MEMBIN(F64_MUL, double, f64, a * b)
+	MEMBIN(I32_ADD, uint32_t, u32, a + b)
+	MEMBIN(I32_SUB, uint32_t, u32, a - b)
+	MEMBIN(I32_AND, uint32_t, u32, a & b)
+	MEMBIN(I32_OR, uint32_t, u32, a | b)
+	MEMBIN(I32_XOR, uint32_t, u32, a ^ b)
+	MEMBIN(I64_ADD, uint64_t, u64, a + b)
+	MEMBIN(I64_SUB, uint64_t, u64, a - b)
+	MEMBIN(I64_AND, uint64_t, u64, a & b)
+	MEMBIN(I64_OR, uint64_t, u64, a | b)
+	MEMBIN(I64_XOR, uint64_t, u64, a ^ b)
+#undef MEMBIN
 
 	/* ---- integer arithmetic ---- */
 	BIN32(ADD, a + b)

@@ -62,6 +62,15 @@
 	M(X, LD8S) M(X, LD8U) M(X, LD16S) M(X, LD16U) M(X, LD32) M(X, LD32S)  \
 	M(X, LD64) M(X, ST8) M(X, ST16) M(X, ST32) M(X, ST64)
 
+/* Binary operators that also exist with their right operand loaded from
+ * memory (NAME_M: d a p offset; d = a OP mem[p + offset]), fused from a
+ * plain load followed by the operator; the load's width is the type's. */
+#define HW_MEMBIN(M, X)                                                       \
+	M(X, F32_ADD) M(X, F32_SUB) M(X, F32_MUL) M(X, F64_ADD) M(X, F64_SUB)  \
+	M(X, F64_MUL) M(X, I32_ADD) M(X, I32_SUB) M(X, I32_AND) M(X, I32_OR)   \
+	M(X, I32_XOR) M(X, I64_ADD) M(X, I64_SUB) M(X, I64_AND) M(X, I64_OR)   \
+	M(X, I64_XOR)
+
 /* The lists take (M, X) and expand to M(X, NAME) so that X can be passed
  * through to the row macros below. */
 #define HW__IOP_BINI(X, n) X(I32_##n, 3) X(I32_##n##_I, 3) X(I64_##n, 3) X(I64_##n##_I, 4)
@@ -69,6 +78,7 @@
 #define HW__IOP_FBIN(X, n) X(F32_##n, 3) X(F64_##n, 3)
 #define HW__IOP_UN(X, n) X(n, 2)
 #define HW__IOP_MEMFUSED(X, n) X(n##_A, 4) X(n##_AI, 4)
+#define HW__IOP_MEMBIN(X, n) X(n##_M, 4)
 #define HW__IOP_BRCMP(X, n)                                                   \
 	X(BR_I32_##n, 3) X(BR_I32_##n##_F, 4) X(BR_I32_##n##_I, 3)            \
 	X(BR_I32_##n##_I_F, 4) X(BR_I64_##n, 3) X(BR_I64_##n##_F, 4)          \
@@ -131,6 +141,7 @@
 	X(ST32, 3)                                                            \
 	X(ST64, 3)                                                            \
 	HW_MEMOPS(HW__IOP_MEMFUSED, X)                                        \
+	HW_MEMBIN(HW__IOP_MEMBIN, X)                                          \
 	HW_BINI(HW__IOP_BINI, X)                                              \
 	HW_BIN_NOIMM(HW__IOP_NOIMM, X)                                        \
 	HW_FBIN(HW__IOP_FBIN, X)                                              \

@@ -1,0 +1,48 @@
+/* test_regress.c — regression tests for engine bugs found from outside
+ * the engine's own tests (by the WASI tests, the differential checks). */
+#include "helpers.h"
+#include "wb.h"
+
+static int count_calls(hw_hostcall *hc, void *env, const hw_val *a,
+		       hw_val *r)
+{
+	++*(int *)env;
+	return HW_HOST_OK;
+}
+
+/* A [] -> [] host function as the first host call of an execution: the
+ * host-call scratch array was still NULL and was memset (0 bytes, but
+ * undefined behaviour, which UBSan reports) — found by hearth-test-wasi
+ * under ASan+UBSan. */
+TEST(host_function_without_params_or_results)
+{
+	static const uint8_t body[] = {0x10, 0, 0x10, 0}; /* call 0 twice */
+	hw_module *m;
+	hw_instance *inst;
+	hw_error err;
+	hw_func *f;
+	hw_extern ext;
+	size_t len;
+	uint8_t *bytes;
+	int calls = 0;
+	wb b;
+
+	wb_init(&b);
+	wb_import_func(&b, "env", "tick", wb_type(&b, "", ""));
+	wb_export(&b, "run", 0, wb_func(&b, 0, "", body, sizeof body));
+	bytes = wb_finish(&b, &len);
+	wb_deinit(&b);
+	m = module_of(bytes, len);
+	free(bytes);
+	ASSERT_OK(hw_func_new(NULL, 0, NULL, 0, count_calls, &calls, &f));
+	ext.kind = HW_EXTERN_FUNC;
+	ext.u.func = f;
+	ASSERT_OK(hw_instance_new(m, &ext, 1, NULL, &inst, &err));
+	ASSERT_EQ(hw_instance_call(inst, hw_instance_func(inst, "run"), NULL, 0,
+				   NULL, 0),
+		  HW_DONE);
+	ASSERT_EQ(calls, 2);
+	hw_instance_free(inst);
+	hw_func_free(f);
+	hw_module_free(m);
+}
