@@ -77,4 +77,19 @@
 #define HW_DEFAULT_STACK_SLOTS (1u << 20) /* value stack: 8 MiB */
 #define HW_DEFAULT_CALL_DEPTH 20000u     /* nested Wasm calls */
 
+/* ---- proc: Wasm processes (hearth/proc.h, docs/processes.md, the guest
+ * ABI in docs/guest-abi.md) ---- */
+#define HP_MAX_SIGNALS 1024		 /* unfreed signals a process holds */
+#define HP_MAX_LUMPS 1024		 /* lump handles a process holds */
+#define HP_MAX_POLL 64			 /* mailboxes in one mb_poll */
+#define HP_MAX_IMPORTS 1024		 /* imports of a spawnable module */
+#define HP_MAX_META 1024		 /* bytes kept of a metadata field */
+#define HP_MAX_ENTRY 256		 /* bytes of an entry-point name */
+#define HP_MAX_MEMORY_PAGES 65536u	 /* a process's memory (4 GiB) */
+#define HP_DEF_MEMORY_PAGES 1024u	 /* default: 64 MiB */
+#define HP_FUEL_PER_REDUCTION 10	 /* Wasm fuel per scheduler reduction */
+#define HP_MAX_FUEL_SLICE (1u << 24)	 /* fuel_per_slice a request may ask */
+#define HP_HOSTCALL_FUEL 10		 /* least fuel a host call costs */
+#define HP_GRAVE_PROCS 64		 /* dead processes whose logs are kept */
+
 #endif

@@ -212,6 +212,10 @@ typedef struct hr_spawn_opts {
 	uint32_t ncaps;
 	const hr_limits *limits; /* NULL: defaults */
 	bool link;		 /* link spawner and child (not for the host) */
+	/* With link: link the child with the process this handle of the
+	 * spawner names (it needs LINK) instead of with the spawner; the
+	 * host may use it too. NULL: the spawner. */
+	const hr_handle *link_with;
 	/* Non-NULL: the spawner monitors the child from before it runs
 	 * (DOWN to the spawner's mailbox monitor_mailbox). OUT: the ref. */
 	uint64_t *monitor;

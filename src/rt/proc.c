@@ -138,7 +138,7 @@ static void set_name(hr_proc *p, const char *name)
 int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s, const hr_spawn_opts *o,
 	      hr_handle *child)
 {
-	hr_capref stack[16], *caps = stack, self;
+	hr_capref stack[16], *caps = stack, self, lw = {0};
 	hr_limits lim;
 	hr_proc *p = NULL;
 	hr_handle ph = HR_HANDLE_NONE;
@@ -150,8 +150,20 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s, const hr_spawn_opts *o,
 		*child = HR_HANDLE_NONE;
 	if (!o || !o->kind || !o->kind->on_message == !o->kind->run)
 		return HB_EINVAL;
-	if ((o->ncaps && !o->caps) || (o->link && parent->is_host))
+	if ((o->ncaps && !o->caps) ||
+	    (o->link && parent->is_host && !o->link_with))
 		return HB_EINVAL;
+	if (o->link && o->link_with) {
+		hr_cent *e = hr__ctab_get(&parent->ctab, *o->link_with);
+
+		if (!e)
+			return HB_EBADH;
+		if (!(e->c.perms & HR_PERM_LINK))
+			return HB_EPERM;
+		if (e->c.p->is_host)
+			return HB_EINVAL;
+		lw = e->c;
+	}
 	if (atomic_load(&rt->closing))
 		return HB_ECLOSED;
 	rc = hr__limits_merge(rt, o->limits, &lim);
@@ -229,9 +241,15 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s, const hr_spawn_opts *o,
 		/* The child has not run yet, so linking now is atomic with the
 		 * spawn. On failure it exits at once without its terminate
 		 * hook: the caller keeps its state. */
-		rc = hr__link_procs(rt, s, parent, atomic_load(&parent->gen), p,
-				    gen,
-				    hr__pid(parent, atomic_load(&parent->gen)));
+		if (o->link_with)
+			rc = hr__link_procs(
+				rt, s, lw.p, lw.gen, p, gen,
+				hr__pid(parent, atomic_load(&parent->gen)));
+		else
+			rc = hr__link_procs(
+				rt, s, parent, atomic_load(&parent->gen), p,
+				gen,
+				hr__pid(parent, atomic_load(&parent->gen)));
 		if (rc)
 			goto fail_alive;
 	}
