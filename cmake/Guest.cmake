@@ -71,7 +71,7 @@ function(hearth_add_guest name)
       COMMAND ${HEARTH_WASM_CC} ${HEARTH_GUEST_CFLAGS} -mexec-model=reactor
               ${incs} ${G_FLAGS} ${srcs} ${HEARTH_GUEST_SDK_OBJECTS}
               -o ${out} -Wl,-z,stack-size=${G_STACK} -Wl,--stack-first
-              -Wl,--strip-debug
+              -Wl,--strip-debug -lc-printscan-long-double
               ${G_LINK_FLAGS}
       DEPENDS ${srcs} ${G_DEPENDS} ${HEARTH_GUEST_SDK_OBJECTS}
               ${HEARTH_GUEST_HEADERS}

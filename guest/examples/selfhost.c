@@ -174,7 +174,7 @@ static void expect(hearth_msg *m, const char *what)
 
 	if (rc)
 		hearth_fail("selfhost: no %s: %s", what, hb_strerror(rc));
-	if (m->kind == HEARTH_SIG_DOWN)
+	if (m->kind == HEARTH_SIG_EXIT)
 		hearth_fail("selfhost: the child died (%s %s) before its %s",
 			    hearth_exit_name(m->reason), m->reason_text, what);
 }
@@ -188,7 +188,6 @@ HEARTH_ENTRY(main)
 	hearth_lump lump;
 	hearth_id id;
 	hearth_msg m;
-	uint64_t ref;
 	hb_buf mod;
 	int rc;
 
@@ -218,16 +217,17 @@ HEARTH_ENTRY(main)
 	caps[0] = HEARTH_REGISTRY;
 	caps[1] = self;
 	{
+		/* linked before it runs, and we trap exits: its exit comes as
+		 * a signal with its reason, however soon it ends */
 		hearth_spawn_opts o = {.lump = &id, .entry = "main",
 				       .name = "generated", .caps = caps,
-				       .ncaps = 2};
+				       .ncaps = 2, .link = true};
 
+		hearth_trap_exits(true);
 		rc = hearth_spawn(spawner, &o, &child, why, sizeof why);
 	}
 	if (rc)
 		hearth_fail("selfhost: spawn: %s: %s", hb_strerror(rc), why);
-	if (hearth_monitor(child, 0, &ref))
-		hearth_fail("selfhost: monitor");
 
 	expect(&m, "greeting");
 	if (m.len != strlen(GREETING) || memcmp(m.data, GREETING, m.len) != 0)
@@ -241,8 +241,10 @@ HEARTH_ENTRY(main)
 	if (sum != k * (k + 1) / 2)
 		hearth_fail("selfhost: sum(1..%d) = %d?", k, sum);
 	rc = hearth_recv(0, 10 * HEARTH_SEC, &m);
-	if (rc || m.kind != HEARTH_SIG_DOWN || m.reason != HEARTH_EXIT_NORMAL)
-		hearth_fail("selfhost: the child did not exit normally");
+	if (rc || m.kind != HEARTH_SIG_EXIT || m.reason != HEARTH_EXIT_NORMAL)
+		hearth_fail("selfhost: the child did not exit normally (%s %s)",
+			    rc ? hb_strerror(rc) : hearth_exit_name(m.reason),
+			    rc ? "" : m.reason_text);
 	hearth_msg_free(&m);
 	hearth_info("selfhost: wrote a %zu-byte module (lump %.16s...), "
 		    "spawned it: \"%s\", sum(1..%d) = %d",

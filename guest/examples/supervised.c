@@ -1,7 +1,7 @@
 /* supervised.c — example: a supervisor restarting a crashing worker.
  *
  * `sup` supervises two children one_for_one: `steady`, which just lives,
- * and `crashy`, which crashes (an integer division by zero traps) after
+ * and `crashy`, which crashes (a store far outside its memory traps) after
  * three 50 ms ticks. The supervisor restarts crashy each time and never
  * touches steady. `fragile` is the same tree with a restart intensity of 2
  * in a minute: the third crash makes it give up and exit with an error.
@@ -13,7 +13,9 @@
 
 #include "hearth.h"
 
-static volatile int zero; /* volatile: the division really happens */
+/* Far past the end of any linear memory a process may have: the store
+ * traps with "out of bounds memory access". */
+static volatile int *const nowhere = (volatile int *)0xfffffff0u;
 
 HEARTH_ENTRY(steady)
 {
@@ -28,8 +30,8 @@ static void crash_after(int ticks, int64_t tick_ns)
 {
 	for (int i = 0; i < ticks; i++)
 		hearth_sleep(tick_ns);
-	hearth_warn("crashy: dividing by zero");
-	zero = 1 / zero; /* i32.div_s traps: "integer divide by zero" */
+	hearth_warn("crashy: writing where no memory is");
+	*nowhere = 1;
 }
 
 HEARTH_ENTRY(crashy)
