@@ -160,3 +160,33 @@ HEARTH_ENTRY(main)
 	hearth_cap_unref(self);
 	hearth_cap_unref(spawner);
 }
+
+/* demo: the endless client the init guest runs: every 2 s it finds
+ * "counter" in its registry (handle 0) and adds 1; it logs the first and every
+ * 10th value. A restarted counter starts again from 0. */
+HEARTH_ENTRY(demo)
+{
+	hearth_set_description("counter demo client: +1 every 2 s");
+	for (;;) {
+		hearth_cap counter;
+		hearth_msg reply;
+		hb_mp_reader r;
+		uint32_t n;
+		int64_t v;
+
+		hearth_sleep(2 * HEARTH_SEC);
+		if (hearth_registry_get(HEARTH_REGISTRY, "counter", &counter))
+			continue; /* not (yet) there */
+		if (hearth_request(counter, "\x92\xa3" "add\x01", 6, NULL, 0,
+				   5 * HEARTH_SEC, &reply) == 0) {
+			if (hearth_reply_status(&reply, &r, &n, NULL, 0) == 0 &&
+			    n == 1 && hb_mp_get_int(&r, &v) == 0 &&
+			    (v == 1 || v % 10 == 0))
+				hearth_info("counter demo: the counter is at "
+					    "%lld",
+					    (long long)v);
+			hearth_msg_free(&reply);
+		}
+		hearth_cap_unref(counter);
+	}
+}

@@ -189,24 +189,56 @@ bad:
 	printf("  runner: a malformed report (%zu bytes)\n", m->len);
 }
 
-void gr_run(gr_env *e, const hl_id *lump, const char *entry, gr_result *r)
+hr_handle gr_spawn(gr_env *e, const hl_id *lump, const char *entry,
+		   uint64_t *ref)
 {
 	hr_handle caps[2] = {e->reg, e->reporter}, child;
 	hp_spawn_opts o = {0};
-	uint64_t ref = 0;
 	char err[256] = "";
-	hr_msg m;
 	int rc;
 
-	memset(r, 0, sizeof *r);
 	o.lump = lump;
 	o.entry = entry;
 	o.caps = caps;
 	o.ncaps = 2;
-	o.monitor = &ref;
+	o.monitor = ref;
 	o.monitor_mailbox = e->mb;
 	rc = hp_spawn(e->hp, NULL, &o, &child, err, sizeof err);
 	ASSERT_MSG(rc == 0, "spawn %s: %s (%s)", entry, hb_errname(rc), err);
+	return child;
+}
+
+int gr_request(gr_env *e, hr_handle to, const void *req, size_t len,
+	       const hr_handle *caps, uint32_t ncaps, hr_msg *reply)
+{
+	hr_handle all[8], back;
+	uint32_t mb;
+	int rc;
+
+	ASSERT(ncaps < 8);
+	ASSERT_OK(hr_host_mailbox_new(e->rt, &mb));
+	ASSERT_OK(hr_host_mailbox_cap(e->rt, mb, HR_PERM_SEND, &back));
+	all[0] = back;
+	if (ncaps)
+		memcpy(all + 1, caps, ncaps * sizeof *caps);
+	rc = hr_host_send(e->rt, to, req, len, all, ncaps + 1);
+	if (!rc)
+		rc = hr_host_recv(e->rt, mb, RUN_WAIT_NS, reply);
+	hr_host_ref_dec(e->rt, back);
+	/* the mailbox stays until the runtime is freed: the reply (held by
+	 * the caller) lives in it */
+	return rc;
+}
+
+void gr_run(gr_env *e, const hl_id *lump, const char *entry, gr_result *r)
+{
+	uint64_t ref = 0;
+	hr_handle child;
+	hr_msg m;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	child = gr_spawn(e, lump, entry, &ref);
 	for (;;) {
 		uint32_t i;
 

@@ -49,6 +49,17 @@ hl_id gr_put_guest(gr_env *e, const char *name);
  * if it cannot be spawned or does not end in time. */
 void gr_run(gr_env *e, const hl_id *lump, const char *entry, gr_result *r);
 
+/* Spawn entry of lump with handles [registry, reporter], monitored from
+ * before it runs (its DOWN, with *ref, comes to e->mb). OUT: the child's
+ * host handle (every permission). */
+hr_handle gr_spawn(gr_env *e, const hl_id *lump, const char *entry,
+		   uint64_t *ref);
+
+/* Send req to `to` from the host with a fresh reply address first, then
+ * caps; wait for the reply (release it with hr_host_msg_free). */
+int gr_request(gr_env *e, hr_handle to, const void *req, size_t len,
+	       const hr_handle *caps, uint32_t ncaps, hr_msg *reply);
+
 /* Print the log lines the processes wrote (for a failure's story). */
 void gr_dump_logs(FILE *to);
 

@@ -4,6 +4,9 @@
  * summary line the example logs. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "hearth/msgpack.h"
 
 #include "runner.h"
 #include "test.h"
@@ -74,4 +77,113 @@ TEST_TIMEOUT(example_selfhost, 120)
 		NULL};
 
 	run_example("selfhost", lines);
+}
+
+/* Wait until a process logs a line containing needle (up to 60 s). */
+static void await_log(const char *needle)
+{
+	for (int i = 0; i < 6000; i++) {
+		if (gr_logged(needle))
+			return;
+		usleep(10000);
+	}
+	gr_dump_logs(stderr);
+	ASSERT_MSG(0, "nobody logged \"%s\"", needle);
+}
+
+/* One request from the host; returns the reply's status, copies the first
+ * capability (if any) to *cap, and the integer after "ok" to *value. */
+static int ask(gr_env *e, hr_handle to, const void *req, size_t len,
+	       hr_handle *cap, int64_t *value)
+{
+	hb_mp_reader r;
+	hb_mp_item it;
+	uint32_t n;
+	hr_msg m;
+	int rc;
+
+	ASSERT_OK(gr_request(e, to, req, len, NULL, 0, &m));
+	hb_mp_reader_init(&r, m.data, m.len);
+	ASSERT_OK(hb_mp_get_array(&r, &n));
+	ASSERT_OK(hb_mp_next(&r, &it));
+	rc = hb_mp_str_eq(&it, "ok") ? 0 : HB_EPROTO;
+	if (!rc && value && n >= 2)
+		ASSERT_OK(hb_mp_get_int(&r, value));
+	if (cap)
+		*cap = m.ncaps ? m.caps[0] : HR_HANDLE_NONE;
+	for (uint32_t i = cap ? 1 : 0; i < m.ncaps; i++)
+		if (m.caps[i] >= 0)
+			hr_host_ref_dec(e->rt, m.caps[i]);
+	hr_host_msg_free(e->rt, &m);
+	return rc;
+}
+
+/* The init guest (what make run boots): stores the demo modules as lumps,
+ * starts every service, answers as their registry; the services work
+ * (the counter counts, the bots chat, the supervised worker is restarted)
+ * and killing init takes them all down (they are linked to it). */
+TEST_TIMEOUT(init_boots_the_demo, 180)
+{
+	static const char *const ups[] = {
+		"init: counter is up",	  "init: counter-demo is up",
+		"init: chat-room is up",  "init: chat-bot-1 is up",
+		"init: chat-bot-2 is up", "init: ping-pong is up",
+		"init: supervised is up", "init: selfhost is up"};
+	hr_handle init, counter;
+	uint32_t base;
+	uint64_t ref;
+	int64_t v = -1;
+	gr_env e;
+	hl_id id;
+	hr_msg m;
+	size_t i;
+
+	gr_env_init(&e, 2);
+	base = hr_rt_nprocs(e.rt); /* the registry and the spawner */
+	id = gr_put_guest(&e, "init");
+	init = gr_spawn(&e, &id, "main", &ref);
+	for (i = 0; i < sizeof ups / sizeof ups[0]; i++)
+		await_log(ups[i]);
+
+	await_log("counter demo: the counter is at 1");
+
+	/* init is the services' registry */
+	ASSERT_OK(ask(&e, init, "\x91\xa4list", 6, NULL, NULL));
+	ASSERT_OK(ask(&e, init, "\x92\xa3get\xa7" "counter", 13, &counter,
+		      NULL));
+	ASSERT(counter >= 0);
+	ASSERT_EQ(hr_host_perms(e.rt, counter),
+		  HR_PERM_SEND | HR_PERM_MONITOR);
+	ASSERT_OK(ask(&e, counter, "\x91\xa3get", 5, NULL, &v));
+	ASSERT_GE(v, 0);
+	ASSERT_OK(ask(&e, counter, "\x92\xa3" "add\x64", 6, NULL, &v));
+	ASSERT_GE(v, 100);
+	hr_host_ref_dec(e.rt, counter);
+	ASSERT_EQ(ask(&e, init, "\x92\xa3get\xa4nope", 10, NULL, NULL),
+		  HB_EPROTO);
+
+	/* the services do their work */
+	await_log("heard");			/* a bot heard the other */
+	await_log("ping-pong: burst 1,");	/* round trips */
+	await_log("selfhost: wrote a");		/* the self-hosting path */
+	await_log("init: selfhost is down");	/* ... which ends */
+	await_log("supervisor: crashy exited (trap"); /* and restarts */
+
+	/* killing init takes the tree down */
+	ASSERT_OK(hr_host_kill(e.rt, init));
+	for (;;) {
+		ASSERT_OK(hr_host_recv(e.rt, e.mb, RUN_WAIT_NS, &m));
+		if (m.kind == HR_MSG_DOWN && m.ref == ref) {
+			ASSERT_EQ(m.reason.code, HR_EXIT_KILLED);
+			hr_host_msg_free(e.rt, &m);
+			break;
+		}
+		hr_host_msg_free(e.rt, &m);
+	}
+	for (i = 0; i < 6000 && hr_rt_nprocs(e.rt) > base; i++)
+		usleep(10000);
+	ASSERT_MSG(hr_rt_nprocs(e.rt) == base, "%u processes outlived init",
+		   hr_rt_nprocs(e.rt) - base);
+	hr_host_ref_dec(e.rt, init);
+	gr_env_free(&e);
 }
