@@ -464,9 +464,10 @@ int hr_reply_err(hr_ctx *cx, const hr_msg *m, int err);
  * Plugins: how later subsystems (Wasm, lumps, network, IPC, renderer,
  * terminal) join the runtime. hr_plugin_add before hr_rt_boot; boot runs
  * every init in order (each spawns its services and registers them), then
- * builds the host registry (immutable) from every registered service and
- * asset loader ("asset-loader/<type>"). Shutdown hooks run in reverse order
- * from hr_rt_shutdown, after every process has exited.
+ * builds the host registry (immutable) from every registered service.
+ * (Asset loaders are C functions registered in the asset cache,
+ * hearth/lump.h, not processes.) Shutdown hooks run in reverse order from
+ * hr_rt_shutdown, after every process has exited.
  * --------------------------------------------------------------------- */
 typedef struct hr_plugin_ctx hr_plugin_ctx;
 
@@ -481,8 +482,6 @@ hr_rt *hr_plugin_rt(hr_plugin_ctx *pc);
 /* Register a service (a host handle) in the host registry under name;
  * the registry gets its own reference. HB_EEXIST for a taken name. */
 int hr_plugin_service(hr_plugin_ctx *pc, const char *name, hr_handle h);
-/* Register the loader process for an asset type. */
-int hr_plugin_asset_loader(hr_plugin_ctx *pc, const char *type, hr_handle h);
 
 /* Run the plugins' init hooks and build the host registry. OUT: *reg, a
  * host handle to it (SEND|MONITOR). HB_EEXIST if already booted; a failing
@@ -490,7 +489,5 @@ int hr_plugin_asset_loader(hr_plugin_ctx *pc, const char *type, hr_handle h);
 int hr_rt_boot(hr_rt *rt, hr_handle *reg);
 /* The host registry's host handle after boot (HB_ENOENT before). */
 int hr_rt_registry(hr_rt *rt, hr_handle *reg);
-/* The host handle of the loader for an asset type. */
-int hr_rt_asset_loader(hr_rt *rt, const char *type, hr_handle *h);
 
 #endif

@@ -1,6 +1,8 @@
 /* hearth-server.c — the Hearth server: starts the runtime on the embedded
- * default, boots the plugins (for now the demo plugin), prints what runs,
- * and shuts down cleanly on SIGINT/SIGTERM or after --exit-after. */
+ * default with a durable lump store in its data directory, boots the
+ * plugins (Wasm processes and the demo plugin), spawns the init and other
+ * Wasm processes given on the command line, prints what runs, and shuts
+ * down cleanly on SIGINT/SIGTERM or after --exit-after. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -15,11 +17,15 @@
 #include <unistd.h>
 
 #include "hearth/error.h"
+#include "hearth/lump.h"
 #include "hearth/msgpack.h"
+#include "hearth/proc.h"
 #include "hearth/rt.h"
 
 #define MS  1000000ull
 #define SEC 1000000000ull
+
+#define MAX_SPAWNS 64
 
 typedef struct server_opts {
 	const char *data_dir;
@@ -27,6 +33,9 @@ typedef struct server_opts {
 	double exit_after; /* seconds; 0: run until a signal */
 	double status_every;
 	bool quiet;
+	const char *init;		 /* FILE[:ENTRY] */
+	const char *spawns[MAX_SPAWNS]; /* FILE[:ENTRY] */
+	unsigned nspawns;
 } server_opts;
 
 /* ---------------------------------------------------------------------
@@ -249,6 +258,14 @@ static void usage(FILE *f)
 		   "  --status-every SECS print the process table every SECS "
 		   "(default 30, 0: never)\n"
 		   "  --quiet             print only the start and stop lines\n"
+		   "                      (and no Wasm process logs)\n"
+		   "  --init FILE[:ENTRY] load a Wasm module into a lump and "
+		   "spawn ENTRY\n"
+		   "                      (default main) with the host registry "
+		   "as handle 0;\n"
+		   "                      if it fails, the server stops\n"
+		   "  --spawn FILE[:ENTRY] the same for another process "
+		   "(repeatable)\n"
 		   "  --help\n");
 }
 
@@ -260,6 +277,8 @@ static int parse_args(int argc, char **argv, server_opts *o)
 		{"exit-after", required_argument, NULL, 'x'},
 		{"status-every", required_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"init", required_argument, NULL, 'i'},
+		{"spawn", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	char *end;
@@ -303,6 +322,18 @@ static int parse_args(int argc, char **argv, server_opts *o)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'i':
+			o->init = optarg;
+			break;
+		case 'w':
+			if (o->nspawns == MAX_SPAWNS) {
+				fprintf(stderr, "hearth-server: at most %d "
+						"--spawn\n",
+					MAX_SPAWNS);
+				return 2;
+			}
+			o->spawns[o->nspawns++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -411,15 +442,161 @@ static void print_table(hr_rt *rt)
 	free(info);
 }
 
+/* ---------------------------------------------------------------------
+ * Wasm processes from the command line
+ * --------------------------------------------------------------------- */
+
+/* Print a Wasm process's log line (unless --quiet). */
+static void print_log(void *ud, hr_pid pid, const char *name, int level,
+		      const char *text, size_t len)
+{
+	static const char *const lv[] = {"error", "warn", "info", "debug",
+					 "trace"};
+
+	(void)ud;
+	printf("  [<%u.%u> %s] %s: %.*s\n", (unsigned)(pid & 0xffffffff),
+	       (unsigned)(pid >> 32), name, level >= 0 && level <= 4 ? lv[level] : "?", (int)len, text);
+}
+
+/* A process the server started and watches (DOWN to its mailbox). */
+typedef struct started {
+	const char *what; /* the FILE[:ENTRY] argument */
+	hr_pid pid;
+	uint64_t ref;
+	bool init;
+} started;
+
+/* Read FILE into a lump; spawn ENTRY with the host registry at 0. */
+static int start_wasm(hr_rt *rt, hp_host *hp, hl_store *store, hr_handle reg,
+		      uint32_t mb, const char *arg, bool init, started *out)
+{
+	char path[PATH_MAX], err[320], hex[HL_ID_HEX];
+	const char *colon = strrchr(arg, ':'), *slash = strrchr(arg, '/');
+	const char *entry = "main";
+	hp_spawn_opts so = {0};
+	hr_handle child;
+	hl_id id;
+	FILE *f;
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0, k;
+	int rc;
+
+	if (colon && (!slash || colon > slash) && colon[1]) {
+		snprintf(path, sizeof path, "%.*s", (int)(colon - arg), arg);
+		entry = colon + 1;
+	} else {
+		snprintf(path, sizeof path, "%s", arg);
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "hearth-server: cannot open %s: %s\n", path,
+			strerror(errno));
+		return HB_EIO;
+	}
+	for (;;) {
+		if (n == cap) {
+			uint8_t *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			if (cap > HL_MAX_LUMP_BYTES + 1 ||
+			    !(nb = realloc(buf, cap))) {
+				fclose(f);
+				free(buf);
+				fprintf(stderr, "hearth-server: %s is too "
+						"big\n",
+					path);
+				return HB_ETOOBIG;
+			}
+			buf = nb;
+		}
+		k = fread(buf + n, 1, cap - n, f);
+		if (!k)
+			break;
+		n += k;
+	}
+	fclose(f);
+	rc = hl_store_put(store, buf, n, &id, NULL);
+	free(buf);
+	if (rc) {
+		fprintf(stderr, "hearth-server: cannot store %s: %s\n", path,
+			hb_strerror(rc));
+		return rc;
+	}
+	so.lump = &id;
+	so.entry = entry;
+	so.caps = &reg;
+	so.ncaps = 1;
+	so.monitor = &out->ref;
+	so.monitor_mailbox = mb;
+	rc = hp_spawn(hp, NULL, &so, &child, err, sizeof err);
+	hl_id_to_hex(&id, hex);
+	if (rc) {
+		fprintf(stderr, "hearth-server: cannot spawn %s:%s: %s\n",
+			path, entry, err);
+		return rc;
+	}
+	hr_host_target_pid(rt, child, &out->pid);
+	hr_host_ref_dec(rt, child);
+	out->what = arg;
+	out->init = init;
+	printf("  %-11s %s:%s (lump %.16s...) as <%u.%u>\n",
+	       init ? "init:" : "spawned:", path, entry, hex,
+	       (unsigned)(out->pid & 0xffffffff), (unsigned)(out->pid >> 32));
+	return 0;
+}
+
+static void print_dead_line(void *ud, int level, uint64_t t, const char *text)
+{
+	(void)ud;
+	(void)t;
+	printf("    %d: %s\n", level, text);
+}
+
+/* A DOWN for one of ours: print it. Returns true if the init process
+ * failed (the server then stops). */
+static bool on_down(hp_host *hp, started *st, unsigned n, const hr_msg *m,
+		    bool quiet)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (st[i].ref != m->ref)
+			continue;
+		printf("hearth-server: %s <%u.%u> (%s) exited: %s%s%s\n",
+		       st[i].init ? "init" : "process",
+		       (unsigned)(st[i].pid & 0xffffffff),
+		       (unsigned)(st[i].pid >> 32), st[i].what,
+		       hr_exit_name(m->reason.code),
+		       m->reason.text ? ": " : "",
+		       m->reason.text ? m->reason.text : "");
+		if (m->reason.code != HR_EXIT_NORMAL && quiet) {
+			/* its log was not printed as it went: print it */
+			hp_dead_log(hp, st[i].pid, NULL, print_dead_line,
+				    NULL);
+		}
+		return st[i].init && m->reason.code != HR_EXIT_NORMAL;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	server_opts o;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], err[256];
 	hr_config cfg;
 	hr_rt *rt = NULL;
+	hl_store *store = NULL;
+	hl_assets *assets = NULL;
+	hp_host *hp = NULL;
+	hl_store_config sc = {0};
+	hp_config pc = {0};
 	hr_handle reg;
 	sigset_t sigs;
+	started st[MAX_SPAWNS + 1];
+	unsigned nst = 0, i;
+	uint32_t mb = 0;
 	uint64_t start, deadline, next_status;
+	bool init_failed = false;
 	int lockfd, rc, sig = 0;
 
 	rc = parse_args(argc, argv, &o);
@@ -438,9 +615,29 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Lumps live durably in <data dir>/lumps. */
+	sc.dir = dir;
+	rc = hl_store_open(&sc, &store, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "hearth-server: cannot open the lump store: %s\n",
+			err);
+		close(lockfd);
+		return 1;
+	}
+	rc = hl_assets_new(store, 0, &assets);
 	hr_config_init(&cfg);
 	cfg.schedulers = o.schedulers;
-	rc = hr_rt_new(&cfg, &rt);
+	if (!rc)
+		rc = hr_rt_new(&cfg, &rt);
+	if (!rc) {
+		pc.rt = rt;
+		pc.store = store;
+		pc.assets = assets;
+		pc.log_fn = o.quiet ? NULL : print_log;
+		rc = hp_host_new(&pc, &hp);
+	}
+	if (!rc)
+		rc = hp_plugin_add(hp);
 	if (!rc)
 		rc = hr_plugin_add(rt, &demo_plugin, NULL);
 	if (!rc)
@@ -452,18 +649,28 @@ int main(int argc, char **argv)
 		rc = spawn_named(rt, &greeter_kind, calloc(1, sizeof(greeter)),
 				 "greeter", &reg, 1, &h);
 	}
+	if (!rc)
+		rc = hr_host_mailbox_new(rt, &mb);
 	if (rc) {
 		fprintf(stderr, "hearth-server: cannot start: %s\n",
 			hb_strerror(rc));
-		hr_rt_free(rt);
-		close(lockfd);
-		return 1;
+		goto out;
 	}
 	printf("hearth-server: running (pid %ld)\n", (long)getpid());
-	printf("  data dir:   %s\n", dir);
+	printf("  data dir:   %s (lumps in %s/lumps)\n", dir, dir);
 	printf("  schedulers: %u\n", hr_rt_schedulers(rt));
 	printf("  network:    none yet; it will listen on 127.0.0.1 only\n");
-	printf("  services:   echo (host registry)\n");
+	printf("  services:   wasm-spawner, echo (host registry)\n");
+	if (o.init)
+		rc = start_wasm(rt, hp, store, reg, mb, o.init, true,
+				&st[nst++]);
+	for (i = 0; !rc && i < o.nspawns; i++)
+		rc = start_wasm(rt, hp, store, reg, mb, o.spawns[i], false,
+				&st[nst++]);
+	if (rc) {
+		rc = 1;
+		goto stop;
+	}
 	if (!o.quiet) {
 		struct timespec settle = {0, 100 * 1000 * 1000};
 
@@ -480,7 +687,8 @@ int main(int argc, char **argv)
 			      : UINT64_MAX;
 	for (;;) {
 		uint64_t now = hr_now_ns(), wake;
-		struct timespec ts;
+		struct timespec zero = {0, 0};
+		hr_msg m;
 
 		if (now >= deadline)
 			break;
@@ -492,27 +700,48 @@ int main(int argc, char **argv)
 			}
 			next_status = now + (uint64_t)(o.status_every * SEC);
 		}
-		wake = deadline < next_status ? deadline : next_status;
-		if (wake - now > 3600 * SEC)
-			wake = now + 3600 * SEC;
-		ts.tv_sec = (time_t)((wake - now) / SEC);
-		ts.tv_nsec = (long)((wake - now) % SEC);
-		sig = sigtimedwait(&sigs, NULL, &ts);
+		sig = sigtimedwait(&sigs, NULL, &zero);
 		if (sig > 0)
 			break;
+		/* wait for the DOWN of a started process, waking at least
+		 * every 100 ms to look for signals */
+		wake = deadline < next_status ? deadline : next_status;
+		if (wake - now > 100 * MS)
+			wake = now + 100 * MS;
+		if (hr_host_recv(rt, mb, (int64_t)(wake - now), &m) == 0) {
+			if (m.kind == HR_MSG_DOWN &&
+			    on_down(hp, st, nst, &m, o.quiet))
+				init_failed = true;
+			for (i = 0; i < m.ncaps; i++)
+				if (m.caps[i] >= 0)
+					hr_host_ref_dec(rt, m.caps[i]);
+			hr_host_msg_free(rt, &m);
+			if (init_failed)
+				break;
+		}
 	}
-	if (sig > 0)
+	if (init_failed)
+		printf("hearth-server: the init process failed, shutting "
+		       "down\n");
+	else if (sig > 0)
 		printf("hearth-server: %s, shutting down\n", strsignal(sig));
 	else
 		printf("hearth-server: time is up, shutting down\n");
-	{
-		uint32_t before = hr_rt_nprocs(rt);
+	rc = init_failed ? 1 : 0;
+stop: {
+	uint32_t before = hr_rt_nprocs(rt);
+	int src = hr_rt_shutdown(rt);
 
-		rc = hr_rt_shutdown(rt);
-		printf("hearth-server: %u processes stopped; %s\n", before,
-		       rc ? hb_strerror(rc) : "clean shutdown");
-	}
+	printf("hearth-server: %u processes stopped; %s\n", before,
+	       src ? hb_strerror(src) : "clean shutdown");
+	if (src)
+		rc = 1;
+}
+out:
 	hr_rt_free(rt);
+	hp_host_free(hp);
+	hl_assets_free(assets);
+	hl_store_close(store);
 	close(lockfd);
 	return rc ? 1 : 0;
 }

@@ -214,13 +214,15 @@ HOSTFN(cap_demonitor)
 HOSTFN(cap_link)
 {
 	hp_proc *p = begin(hc);
-	int rc = hr_link(p->cx, ARG_I(0));
+	hr_pid pid;
+	int rc = hr_target_pid(p->cx, ARG_I(0), &pid);
 
 	if (rc == HB_EBADH)
 		return bad_cap(hc, "cap_link", ARG_I(0));
-	if (rc == HB_EINVAL) /* a link with itself: a no-op, as in Erlang */
-		rc = 0;
-	RET32(rc);
+	if (pid == hr_self(p->cx)) /* with itself: a no-op, as in Erlang */
+		RET32((hr_perms(p->cx, ARG_I(0)) & HR_PERM_LINK) ? 0
+								: HB_EPERM);
+	RET32(hr_link(p->cx, ARG_I(0)));
 }
 
 HOSTFN(cap_unlink)

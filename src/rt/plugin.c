@@ -1,5 +1,5 @@
 /* plugin.c — plugins and boot: each plugin's init spawns its services and
- * registers them (and its asset loaders); boot then freezes them into the
+ * registers them; boot then freezes them into the
  * immutable host registry. Shutdown hooks run from hr_rt_shutdown. */
 #include <stdio.h>
 #include <string.h>
@@ -58,9 +58,6 @@ static int named_add(hr_rt *rt, hr_named **list, uint32_t *n, const char *name,
 	for (i = 0; i < rt->nservices; i++)
 		if (!strcmp(rt->services[i].name, name))
 			return HB_EEXIST;
-	for (i = 0; i < rt->nloaders; i++)
-		if (!strcmp(rt->loaders[i].name, name))
-			return HB_EEXIST;
 	nl = hr__realloc(rt, *list, (*n + 1) * sizeof *nl);
 	if (!nl)
 		return HB_ENOMEM;
@@ -90,23 +87,6 @@ int hr_plugin_service(hr_plugin_ctx *pc, const char *name, hr_handle h)
 	return rc;
 }
 
-int hr_plugin_asset_loader(hr_plugin_ctx *pc, const char *type, hr_handle h)
-{
-	hr_rt *rt = pc->rt;
-	char name[HR_MAX_SERVICE_NAME + 1];
-	int rc;
-
-	if (!type || !*type ||
-	    (size_t)snprintf(name, sizeof name, "asset-loader/%s", type) >=
-		    sizeof name)
-		return HB_EINVAL;
-	pthread_mutex_lock(&rt->host_mtx);
-	rc = rt->booted ? HB_EBUSY
-			: named_add(rt, &rt->loaders, &rt->nloaders, name, h);
-	pthread_mutex_unlock(&rt->host_mtx);
-	return rc;
-}
-
 int hr_rt_boot(hr_rt *rt, hr_handle *reg)
 {
 	hr_plugin_ctx pc = {.rt = rt};
@@ -127,7 +107,7 @@ int hr_rt_boot(hr_rt *rt, hr_handle *reg)
 	}
 	pthread_mutex_lock(&rt->host_mtx);
 	rt->booted = true;
-	n = rt->nservices + rt->nloaders;
+	n = rt->nservices;
 	pthread_mutex_unlock(&rt->host_mtx);
 	if (n) {
 		e = hr__alloc(rt, n * sizeof *e);
@@ -137,9 +117,6 @@ int hr_rt_boot(hr_rt *rt, hr_handle *reg)
 	for (i = 0; i < rt->nservices; i++)
 		e[i] = (hr_registry_entry){rt->services[i].name,
 					   rt->services[i].h};
-	for (i = 0; i < rt->nloaders; i++)
-		e[rt->nservices + i] = (hr_registry_entry){rt->loaders[i].name,
-							   rt->loaders[i].h};
 	rc = hr_host_registry_spawn(rt, e, n, false, &all);
 	hr__free(rt, e);
 	if (rc)
@@ -163,27 +140,6 @@ int hr_rt_registry(hr_rt *rt, hr_handle *reg)
 	if (rt->registry != HR_HANDLE_NONE) {
 		*reg = rt->registry;
 		rc = 0;
-	}
-	pthread_mutex_unlock(&rt->host_mtx);
-	return rc;
-}
-
-int hr_rt_asset_loader(hr_rt *rt, const char *type, hr_handle *h)
-{
-	char name[HR_MAX_SERVICE_NAME + 1];
-	uint32_t i;
-	int rc = HB_ENOENT;
-
-	if (!type || (size_t)snprintf(name, sizeof name, "asset-loader/%s",
-				      type) >= sizeof name)
-		return HB_EINVAL;
-	pthread_mutex_lock(&rt->host_mtx);
-	for (i = 0; i < rt->nloaders; i++) {
-		if (!strcmp(rt->loaders[i].name, name)) {
-			*h = rt->loaders[i].h;
-			rc = 0;
-			break;
-		}
 	}
 	pthread_mutex_unlock(&rt->host_mtx);
 	return rc;

@@ -517,9 +517,6 @@ void hr_rt_free(hr_rt *rt)
 	for (i = 0; i < rt->nservices; i++)
 		hr__free(rt, rt->services[i].name);
 	hr__free(rt, rt->services);
-	for (i = 0; i < rt->nloaders; i++)
-		hr__free(rt, rt->loaders[i].name);
-	hr__free(rt, rt->loaders);
 	hr__free(rt, rt->plugins);
 	rt_deinit_sync(rt);
 	a = rt->cfg.alloc;

@@ -433,8 +433,6 @@ struct hr_rt {
 	uint32_t nplugins;
 	hr_named *services;
 	uint32_t nservices;
-	hr_named *loaders;
-	uint32_t nloaders;
 	bool booted;
 	hr_handle registry;
 };

@@ -303,8 +303,8 @@ int hr__link_procs(hr_rt *rt, hr_sched *s, hr_proc *a, uint32_t agen,
 	hr_proc *second = first == a ? b : a;
 	int rc = 0;
 
-	if (a == b)
-		return HB_EINVAL;
+	if (a == b) /* itself, or a dead incarnation of its slot */
+		return agen == bgen ? HB_EINVAL : HB_EDEAD;
 	ra = hr__obj_alloc(rt, s, HR_CLS_SIG);
 	rb = hr__obj_alloc(rt, s, HR_CLS_SIG);
 	if (!ra || !rb) {

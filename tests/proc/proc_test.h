@@ -257,6 +257,24 @@ static inline void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Wait until the process h names is in state st (or fail). */
+static inline void wait_state(env *e, hr_handle h, hr_pstate st)
+{
+	hr_proc_info info;
+	hr_pid pid;
+	int i;
+
+	ASSERT_OK(hr_host_target_pid(e->rt, h, &pid));
+	for (i = 0; i < 30000; i++) {
+		ASSERT_OK(hr_rt_proc_info(e->rt, pid, &info));
+		if (info.state == st)
+			return;
+		sleep_ms(1);
+	}
+	ASSERT_MSG(0, "state %s, want %s", hr_pstate_name(info.state),
+		   hr_pstate_name(st));
+}
+
 /* ---- a tiny Wasm module builder (for hand-made bad modules) ---- */
 
 typedef struct wmod {

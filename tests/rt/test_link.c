@@ -188,3 +188,33 @@ TEST(link_spawn_linked_child)
 	hr_host_msg_free(rt, &m);
 	hr_rt_free(rt);
 }
+
+/* hr_spawn_opts.link_with: the host spawns a child linked with another
+ * process (how the Wasm spawner links a child to its requester). */
+TEST(link_spawn_link_with_another_process)
+{
+	hr_rt *rt = rt_start(2);
+	uint32_t mb;
+	hr_handle in = host_inbox(rt, &mb), a = spawn_agent(rt, in), c, sa;
+	hr_spawn_opts o = {.kind = &idle_kind, .name = "child", .link = true};
+	uint64_t ref;
+	hr_msg m;
+
+	/* it needs LINK on that handle */
+	ASSERT_OK(hr_host_demote(rt, a, HR_PERM_SEND, &sa));
+	o.link_with = &sa;
+	ASSERT_ERR(hr_host_spawn(rt, &o, &c), HB_EPERM);
+	/* the host alone cannot be linked */
+	o.link_with = NULL;
+	ASSERT_ERR(hr_host_spawn(rt, &o, &c), HB_EINVAL);
+	o.link_with = &a;
+	ASSERT_OK(hr_host_spawn(rt, &o, &c));
+	ASSERT_OK(hr_host_monitor(rt, c, mb, &ref));
+	ASSERT_OK(hr_host_send(rt, a, "exit 71 down", 12, NULL, 0));
+	await_down(rt, mb, ref, &m);
+	ASSERT_EQ(m.reason.code, 71); /* the link fired */
+	hr_host_msg_free(rt, &m);
+	/* with a dead process: the child does not start */
+	ASSERT_ERR(hr_host_spawn(rt, &o, &c), HB_EDEAD);
+	hr_rt_free(rt);
+}

@@ -119,7 +119,7 @@ static int demo_init(hr_plugin_ctx *pc, void *ud)
 	ASSERT_OK(hr_plugin_service(pc, "echo", d->echo));
 	ASSERT_ERR(hr_plugin_service(pc, "echo", d->echo), HB_EEXIST);
 	ASSERT_ERR(hr_plugin_service(pc, "", d->echo), HB_EINVAL);
-	ASSERT_OK(hr_plugin_asset_loader(pc, "mesh", loader));
+	ASSERT_OK(hr_plugin_service(pc, "mesh", loader));
 	return 0;
 }
 
@@ -138,7 +138,7 @@ TEST(registry_host_registry_from_plugins)
 {
 	hr_rt *rt = rt_start(2);
 	uint32_t mb;
-	hr_handle in = host_inbox(rt, &mb), reg, reg2, echo, ld;
+	hr_handle in = host_inbox(rt, &mb), reg, reg2, echo;
 	demo_plugin d = {0};
 	const uint8_t *names;
 	hb_mp_reader r;
@@ -156,8 +156,6 @@ TEST(registry_host_registry_from_plugins)
 	ASSERT_OK(hr_rt_registry(rt, &reg2));
 	ASSERT_EQ(reg, reg2);
 	ASSERT_EQ(hr_host_perms(rt, reg), HR_PERM_SEND | HR_PERM_MONITOR);
-	ASSERT_OK(hr_rt_asset_loader(rt, "mesh", &ld));
-	ASSERT_ERR(hr_rt_asset_loader(rt, "font", &ld), HB_ENOENT);
 
 	hb_buf_init(&b);
 	hr_registry_put_get(&b, "echo");
@@ -192,10 +190,11 @@ TEST(registry_host_registry_from_plugins)
 	ASSERT_EQ(n, 2);
 	hb_mp_reader_init(&r, names, (size_t)(m.data + m.len - names));
 	ASSERT_OK(hb_mp_get_str(&r, &s, &sl));
-	ASSERT_EQ(sl, 17);
-	ASSERT_MEMEQ(s, "asset-loader/mesh", 17);
-	ASSERT_OK(hb_mp_get_str(&r, &s, &sl));
+	ASSERT_EQ(sl, 4);
 	ASSERT_MEMEQ(s, "echo", 4);
+	ASSERT_OK(hb_mp_get_str(&r, &s, &sl));
+	ASSERT_EQ(sl, 4);
+	ASSERT_MEMEQ(s, "mesh", 4);
 	hr_host_msg_free(rt, &m);
 	hb_buf_deinit(&b);
 	hr_rt_free(rt);

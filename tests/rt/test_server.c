@@ -74,20 +74,11 @@ static void temp_dir(char *out, size_t n)
 	ASSERT_NOT_NULL(mkdtemp(out));
 }
 
-/* Remove what a server leaves in dir (its lock file, one level down). */
+/* Remove what a server leaves in dir (its lock file, its lump store). */
 static void remove_dir(const char *dir, const char *sub)
 {
-	char p[160];
-
-	if (sub) {
-		snprintf(p, sizeof p, "%s/%s/server.lock", dir, sub);
-		unlink(p);
-		snprintf(p, sizeof p, "%s/%s", dir, sub);
-		rmdir(p);
-	}
-	snprintf(p, sizeof p, "%s/server.lock", dir);
-	unlink(p);
-	rmdir(dir);
+	(void)sub;
+	ht_rmtree(dir);
 }
 
 TEST_TIMEOUT(server_runs_and_exits_after, 60)

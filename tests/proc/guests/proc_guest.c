@@ -325,17 +325,37 @@ EXPORT("trap_badlevel") void trap_badlevel(void)
 	gt_send(INBOX, "not trapped");
 }
 
-static int deep(int n)
+/* Deep recursion that keeps nothing on the C stack in memory: it runs
+ * out of Wasm call depth. */
+__attribute__((noinline)) static int deep(int n)
 {
-	volatile int pad[16];
+	int r;
 
-	pad[0] = n;
-	return n <= 0 ? 0 : deep(n - 1) + pad[0];
+	if (n <= 0)
+		return 0;
+	r = deep(n - 1);
+	sink = (uint32_t)r;
+	return r + 1;
 }
 
 EXPORT("trap_stack") void trap_stack(void)
 {
 	sink = (uint32_t)deep(1 << 30);
+}
+
+/* Deep recursion with locals in memory: the C stack (in linear memory)
+ * overflows first. */
+__attribute__((noinline)) static int deep_mem(int n)
+{
+	volatile int pad[16];
+
+	pad[0] = n;
+	return n <= 0 ? 0 : deep_mem(n - 1) + pad[0];
+}
+
+EXPORT("trap_cstack") void trap_cstack(void)
+{
+	sink = (uint32_t)deep_mem(1 << 30);
 }
 
 EXPORT("exiter") void exiter(void)
@@ -354,6 +374,15 @@ EXPORT("exit_reserved") void exit_reserved(void)
 }
 
 /* ---- monitors and links between Wasm processes ---- */
+
+/* Traps when it receives any message. */
+EXPORT("trap_on_message") void trap_on_message(void)
+{
+	volatile int zero = 0;
+
+	hearth_v1_mb_recv(0, -1);
+	sink = 7 / zero;
+}
 
 static void report_signal(const char *what, int32_t s)
 {
@@ -656,8 +685,13 @@ static int32_t spawn_via(const uint8_t *id, const char *entry, int link)
 	return child;
 }
 
+/* Waits for "go" (so that its parent can monitor it first). */
 EXPORT("child") void child(void)
 {
+	char buf[8];
+	int32_t s = gt_recv(0, buf, sizeof buf, -1);
+
+	CHECK(s >= 0 && eq(buf, "go"));
 	gt_send(INBOX, "child hi");
 }
 
@@ -676,6 +710,7 @@ EXPORT("spawn_own") void spawn_own(void)
 	CHECK(child_cap >= 0);
 	CHECK_EQ(hearth_v1_cap_perms(child_cap), HEARTH_PERM_ALL);
 	CHECK_EQ(hearth_v1_cap_monitor(child_cap, 0, &ref), 0);
+	CHECK_EQ(hearth_v1_cap_send(child_cap, "go", 2, NULL, 0), 0);
 	s = hearth_v1_mb_recv(0, 10000000000ll);
 	CHECK(s >= 0);
 	CHECK_EQ(hearth_v1_sig_kind(s), HEARTH_SIG_DOWN);
@@ -702,7 +737,7 @@ EXPORT("block_then_trap") void block_then_trap(void)
 
 	gt_send(INBOX, "child running");
 	hearth_v1_sleep(20000000);
-	sink = 1 / zero;
+	sink = 7 / zero; /* (1 / x needs no division: clang avoids it) */
 }
 
 /* A module built by this guest: it imports hearth_v1.cap_send and
