@@ -4,6 +4,7 @@
  * summary line the example logs. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hearth/msgpack.h"
@@ -186,4 +187,48 @@ TEST_TIMEOUT(init_boots_the_demo, 180)
 		   hr_rt_nprocs(e.rt) - base);
 	hr_host_ref_dec(e.rt, init);
 	gr_env_free(&e);
+}
+
+/* What `make run` does: hearth-server boots the space through the init
+ * guest, prints the services' logs and stops cleanly. */
+TEST_TIMEOUT(server_boots_through_init, 180)
+{
+	const char *dir = ht_tmpdir();
+	char out[512], *buf;
+	FILE *f;
+	size_t n;
+	pid_t pid;
+	int st;
+
+	snprintf(out, sizeof out, "%s/out.txt", dir);
+	pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		char data[512];
+
+		snprintf(data, sizeof data, "%s/data", dir);
+		if (!freopen(out, "w", stdout) || dup2(1, 2) < 0)
+			_exit(126);
+		execl(HEARTH_BINARY_DIR "/bin/hearth-server", "hearth-server",
+		      "--data-dir", data, "--init",
+		      HEARTH_BINARY_DIR "/guests/init.wasm", "--exit-after", "6",
+		      "--status-every", "0", (char *)NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	f = fopen(out, "r");
+	ASSERT_NOT_NULL(f);
+	buf = calloc(1, 1 << 20);
+	ASSERT_NOT_NULL(buf);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d:\n%s", st,
+		   buf);
+	ASSERT_MSG(strstr(buf, "init: chat-room is up"), "%s", buf);
+	ASSERT_MSG(strstr(buf, "init: selfhost is up"), "%s", buf);
+	ASSERT_MSG(strstr(buf, "ping-pong: burst 1,"), "%s", buf);
+	ASSERT_MSG(strstr(buf, "clean shutdown"), "%s", buf);
+	ASSERT_MSG(!strstr(buf, "init failed"), "%s", buf);
+	free(buf);
 }
