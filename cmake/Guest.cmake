@@ -18,7 +18,7 @@ set(HEARTH_GUEST_DIR ${CMAKE_BINARY_DIR}/guests)
 file(MAKE_DIRECTORY ${HEARTH_GUEST_DIR} ${HEARTH_GUEST_DIR}/sdk)
 add_custom_target(guests ALL)
 
-set(HEARTH_GUEST_CFLAGS --target=wasm32-wasi -O2 -std=gnu11 -Wall -Wextra
+set(HEARTH_GUEST_CFLAGS --target=wasm32-wasi -O2 -mbulk-memory -std=gnu11 -Wall -Wextra
     -Wshadow -Wstrict-prototypes -Werror
     -I${CMAKE_SOURCE_DIR}/guest/include -I${CMAKE_SOURCE_DIR}/include)
 file(GLOB HEARTH_GUEST_HEADERS CONFIGURE_DEPENDS

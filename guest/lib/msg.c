@@ -6,58 +6,85 @@
 
 #include "sdk_int.h"
 
-/* Copy signal sig into m and free the signal. Returns 0 or an error (m is
- * then empty and the signal's capabilities released). */
-static int take_signal(int32_t sig, hearth_msg *m)
+/* Make m an empty message (what hearth_msg_free accepts). Field by field:
+ * cheaper in the interpreter than a memset of the header. */
+void hearth__msg_clear(hearth_msg *m)
 {
-	int32_t len, ncaps, n, i;
+	m->kind = HEARTH_SIG_MESSAGE;
+	m->mailbox = 0;
+	m->index = 0;
+	m->data = m->inline_;
+	m->len = 0;
+	m->caps = m->caps_inline_;
+	m->ncaps = 0;
+	m->reason = 0;
+	m->reason_text[0] = 0;
+	m->ref = 0;
+	m->heap_ = NULL;
+	m->caps_heap_ = NULL;
+}
+
+/* Copy signal sig, received on mailbox mb, into m and free the signal.
+ * Returns 0 or an error (m is then empty and the signal's capabilities
+ * released). Host calls cost: the common small message takes four (kind,
+ * read, caps, free): the payload and capabilities are read straight into
+ * the inline buffers, and their sizes asked for only when those fill up. */
+static int take_signal(int32_t sig, uint32_t mb, hearth_msg *m)
+{
+	int32_t n, len, ncaps, i;
 	int rc = 0;
 
-	memset(m, 0, offsetof(hearth_msg, inline_));
+	hearth__msg_clear(m);
+	m->mailbox = mb;
 	m->kind = hearth_v1_sig_kind(sig);
-	m->mailbox = (uint32_t)hearth_v1_sig_mailbox(sig);
-	len = hearth_v1_sig_len(sig);
-	ncaps = hearth_v1_sig_ncaps(sig);
-	if (len < 0 || ncaps < 0) {
-		rc = len < 0 ? len : ncaps;
-		goto out;
-	}
-	/* capabilities first: they must be owned even if memory fails */
+	/* capabilities first: they are owned even if memory fails below */
 	m->caps = m->caps_inline_;
-	if (ncaps > HEARTH_MSG_INLINE_CAPS) {
-		m->caps_heap_ = malloc((size_t)ncaps * sizeof(hearth_cap));
-		if (!m->caps_heap_) {
-			/* release them one by one through a small window */
-			int32_t tmp[HEARTH_MSG_INLINE_CAPS * 4], got, j;
+	ncaps = hearth_v1_sig_caps(sig, m->caps_inline_,
+				   HEARTH_MSG_INLINE_CAPS);
+	if (ncaps == HEARTH_MSG_INLINE_CAPS) {
+		ncaps = hearth_v1_sig_ncaps(sig);
+		if (ncaps > HEARTH_MSG_INLINE_CAPS) {
+			m->caps_heap_ = malloc((size_t)ncaps *
+					       sizeof(hearth_cap));
+			if (!m->caps_heap_) {
+				/* keep the inline ones (released below) and
+				 * release the rest through a window */
+				int32_t tmp[256], got, j;
 
-			got = hearth_v1_sig_caps(sig, tmp, sizeof tmp / sizeof tmp[0]);
-			for (j = 0; j < got; j++)
-				hearth_cap_unref(tmp[j]);
-			rc = HB_ENOMEM;
-			goto out;
+				got = hearth_v1_sig_caps(sig, tmp, 256);
+				for (j = HEARTH_MSG_INLINE_CAPS; j < got; j++)
+					hearth_cap_unref(tmp[j]);
+				m->ncaps = HEARTH_MSG_INLINE_CAPS;
+				rc = HB_ENOMEM;
+				goto out;
+			}
+			m->caps = m->caps_heap_;
+			ncaps = hearth_v1_sig_caps(sig, m->caps, (uint32_t)ncaps);
 		}
-		m->caps = m->caps_heap_;
 	}
-	if (ncaps > 0) {
-		n = hearth_v1_sig_caps(sig, m->caps, (uint32_t)ncaps);
-		m->ncaps = n < 0 ? 0 : (uint32_t)n;
-	}
-	if (len > 0) {
-		uint8_t *dst = m->inline_;
+	m->ncaps = ncaps < 0 ? 0 : (uint32_t)ncaps;
+	for (i = 0; i < ncaps; i++)
+		if (m->caps[i] < 0)
+			m->caps[i] = HEARTH_CAP_NONE;
 
+	n = hearth_v1_sig_read(sig, 0, m->inline_, HEARTH_MSG_INLINE);
+	m->len = n < 0 ? 0 : (size_t)n;
+	if (n == HEARTH_MSG_INLINE) {
+		len = hearth_v1_sig_len(sig);
 		if (len > HEARTH_MSG_INLINE) {
 			m->heap_ = malloc((size_t)len);
 			if (!m->heap_) {
 				rc = HB_ENOMEM;
 				goto out;
 			}
-			dst = m->heap_;
+			memcpy(m->heap_, m->inline_, HEARTH_MSG_INLINE);
+			n = hearth_v1_sig_read(sig, HEARTH_MSG_INLINE,
+					       m->heap_ + HEARTH_MSG_INLINE,
+					       (uint32_t)len -
+						       HEARTH_MSG_INLINE);
+			m->data = m->heap_;
+			m->len = HEARTH_MSG_INLINE + (n < 0 ? 0 : (size_t)n);
 		}
-		n = hearth_v1_sig_read(sig, 0, dst, (uint32_t)len);
-		m->data = dst;
-		m->len = n < 0 ? 0 : (size_t)n;
-	} else {
-		m->data = m->inline_;
 	}
 	if (m->kind == HEARTH_SIG_DOWN || m->kind == HEARTH_SIG_EXIT) {
 		m->reason = hearth_v1_sig_reason(sig);
@@ -71,13 +98,12 @@ static int take_signal(int32_t sig, hearth_msg *m)
 		if (m->kind == HEARTH_SIG_DOWN)
 			hearth_v1_sig_monitor_ref(sig, &m->ref);
 	}
-	for (i = 0; i < (int32_t)m->ncaps; i++)
-		if (m->caps[i] < 0)
-			m->caps[i] = HEARTH_CAP_NONE;
 out:
 	hearth_v1_sig_free(sig);
-	if (rc)
+	if (rc) {
 		hearth_msg_free(m);
+		hearth__msg_clear(m);
+	}
 	return rc;
 }
 
@@ -85,22 +111,22 @@ int hearth_recv(uint32_t mb, int64_t timeout_ns, hearth_msg *m)
 {
 	int32_t sig;
 
-	memset(m, 0, offsetof(hearth_msg, inline_));
+	hearth__msg_clear(m);
 	sig = hearth_v1_mb_recv((int32_t)mb, timeout_ns < 0 ? -1 : timeout_ns);
 	if (sig < 0)
 		return sig;
-	return take_signal(sig, m);
+	return take_signal(sig, mb, m);
 }
 
 int hearth_try_recv(uint32_t mb, hearth_msg *m)
 {
 	int32_t sig;
 
-	memset(m, 0, offsetof(hearth_msg, inline_));
+	hearth__msg_clear(m);
 	sig = hearth_v1_mb_try_recv((int32_t)mb);
 	if (sig < 0)
 		return sig;
-	return take_signal(sig, m);
+	return take_signal(sig, mb, m);
 }
 
 int hearth_poll(const uint32_t *mbs, uint32_t n, int64_t timeout_ns,
@@ -108,16 +134,18 @@ int hearth_poll(const uint32_t *mbs, uint32_t n, int64_t timeout_ns,
 {
 	int32_t sig, index = -1, rc;
 
-	memset(m, 0, offsetof(hearth_msg, inline_));
+	hearth__msg_clear(m);
 	if (n == 0 || n > HEARTH_MAX_POLL)
 		return HB_EINVAL;
 	sig = hearth_v1_mb_poll((const int32_t *)mbs, n,
 				timeout_ns < 0 ? -1 : timeout_ns, &index);
 	if (sig < 0)
 		return sig;
-	rc = take_signal(sig, m);
+	if (index < 0 || (uint32_t)index >= n)
+		index = 0; /* the host promises a position in the list */
+	rc = take_signal(sig, mbs[index], m);
 	if (!rc)
-		m->index = index < 0 ? 0 : (uint32_t)index;
+		m->index = (uint32_t)index;
 	return rc;
 }
 
@@ -147,9 +175,12 @@ void hearth_msg_free(hearth_msg *m)
 	uint32_t i;
 
 	for (i = 0; i < m->ncaps; i++)
-		hearth_cap_unref(m->caps[i]);
-	free(m->heap_);
-	free(m->caps_heap_);
+		if (m->caps[i] >= 0)
+			hearth_v1_cap_dec_ref(m->caps[i]);
+	if (m->heap_)
+		free(m->heap_);
+	if (m->caps_heap_)
+		free(m->caps_heap_);
 	m->heap_ = NULL;
 	m->caps_heap_ = NULL;
 	m->caps = NULL;

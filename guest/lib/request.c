@@ -19,7 +19,7 @@ int hearth__request(hearth_cap service, const void *req, size_t len,
 	uint32_t mb;
 	int rc;
 
-	memset(reply, 0, offsetof(hearth_msg, inline_));
+	hearth__msg_clear(reply);
 	if (ncaps >= MAX_REQ_CAPS)
 		return HB_ELIMIT;
 	rc = hearth_mailbox_new(&mb);
@@ -84,7 +84,7 @@ int hearth_request_buf(hearth_cap service, const hb_buf *req,
 		       int64_t timeout_ns, hearth_msg *reply)
 {
 	if (req->err) {
-		memset(reply, 0, offsetof(hearth_msg, inline_));
+		hearth__msg_clear(reply);
 		return req->err;
 	}
 	return hearth_request(service, req->data, req->len, caps, ncaps,

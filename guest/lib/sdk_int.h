@@ -13,4 +13,7 @@ int hearth__request(hearth_cap service, const void *req, size_t len,
 		    const hearth_cap *caps, uint32_t ncaps, int64_t timeout_ns,
 		    unsigned reply_perms, hearth_msg *reply);
 
+/* Make m an empty message that hearth_msg_free accepts. */
+void hearth__msg_clear(hearth_msg *m);
+
 #endif
