@@ -29,8 +29,10 @@ for p in $want; do
 		case " $missing " in *" $p "*) ;; *) missing="$missing $p" ;; esac
 	fi
 done
-# Node is a benchmark peer; any installed node will do, else Debian's.
-if [[ " ${groups[*]} " == *" bench "* || " ${groups[*]} " == *" all "* ]]; then
+# Node is the benchmark peer and the V8 side of the differential check
+# (tests/wasm/diff_v8.sh); any installed node will do, else Debian's.
+if [[ " ${groups[*]} " == *" bench "* || " ${groups[*]} " == *" test "* ||
+	" ${groups[*]} " == *" all "* ]]; then
 	command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 fi
 

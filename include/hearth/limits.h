@@ -77,6 +77,14 @@
 #define HW_DEFAULT_STACK_SLOTS (1u << 20) /* value stack: 8 MiB */
 #define HW_DEFAULT_CALL_DEPTH 20000u     /* nested Wasm calls */
 
+/* ---- wasm: WASI preview 1 (hearth/wasi.h) ---- */
+#define HW_WASI_MAX_FDS 1024u            /* fd table of one context */
+#define HW_WASI_MAX_IOVS 1024u           /* iovecs in one read/write */
+#define HW_WASI_MAX_PATH 4096u           /* bytes of one guest path */
+#define HW_WASI_MAX_SUBS 1024u           /* subscriptions of one poll_oneoff */
+#define HW_WASI_MAX_LINE 4096u           /* line-mode output: longest line */
+#define HW_WASI_MAX_ARGS_BYTES (1u << 20) /* args + environment, set by the host */
+
 /* ---- proc: Wasm processes (hearth/proc.h, docs/processes.md, the guest
  * ABI in docs/guest-abi.md) ---- */
 #define HP_MAX_SIGNALS 1024		 /* unfreed signals a process holds */
@@ -91,5 +99,8 @@
 #define HP_MAX_FUEL_SLICE (1u << 24)	 /* fuel_per_slice a request may ask */
 #define HP_HOSTCALL_FUEL 10		 /* least fuel a host call costs */
 #define HP_GRAVE_PROCS 64		 /* dead processes whose logs are kept */
+#define HP_POOL_BYTES (64u << 20)	 /* resident bytes of freed memories
+					    kept for reuse */
+#define HP_POOL_MEMORY_BYTES (1u << 20)	 /* the largest memory kept */
 
 #endif

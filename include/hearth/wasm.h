@@ -153,6 +153,7 @@ typedef struct hw_instance_opts {
 				      (HW_TRAP_OUT_OF_FUEL) instead of
 				      suspending with HW_OUT_OF_FUEL */
 	void *user;		   /* for hw_instance_user() */
+	struct hw_mempool *mem_pool; /* recycle memory 0 (NULL: no) */
 } hw_instance_opts;
 
 /* Instantiate m. imports[i] binds the module's import i (module order; see
@@ -325,6 +326,33 @@ hw_memory *hw_hostcall_memory(const hw_hostcall *hc);
  * `return hw_hostcall_trap(hc, "bad fd %d", fd);`. */
 int hw_hostcall_trap(hw_hostcall *hc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------------------
+ * Memory pools. Mapping fresh memory for each instance and unmapping it
+ * when the instance goes costs page faults and, in a threaded program,
+ * TLB shootdowns. A pool keeps the memories of freed instances (each
+ * mapping of at most max_bytes, while the zeroed pages they hold stay
+ * within budget bytes) for the next instances that use the pool. A
+ * memory is zeroed when it is released — whole if it is small (256 KiB
+ * or less: its pages then stay resident while pooled), else only the
+ * pages its owner touched, found through /proc/self/pagemap (a page that
+ * was swapped out, or a system without pagemap, means the memory is
+ * unmapped as usual) — so a new instance always sees zeroed memory.
+ * Thread-safe.
+ * ------------------------------------------------------------------------ */
+typedef struct hw_mempool hw_mempool;
+
+/* OUT: *out. Returns 0, HB_EINVAL (a zero argument), HB_ENOMEM. */
+int hw_mempool_new(size_t max_bytes, size_t budget, hw_mempool **out);
+
+/* Drop the creator's reference; pooled memories are unmapped when the
+ * last instance using the pool is gone. NULL is a no-op. */
+void hw_mempool_free(hw_mempool *p);
+
+/* Memories kept now, their resident (zeroed) bytes, and memories handed
+ * out again so far. Any pointer may be NULL. */
+void hw_mempool_stats(hw_mempool *p, uint32_t *kept, size_t *resident,
+		      uint64_t *reused);
 
 /* ------------------------------------------------------------------------
  * Memories, tables, globals (exported by instances or made by the host)

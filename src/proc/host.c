@@ -55,6 +55,9 @@ int hp_host_new(const hp_config *cfg, hp_host **out)
 		if (rc)
 			goto fail;
 	}
+	rc = hw_mempool_new(HP_POOL_MEMORY_BYTES, HP_POOL_BYTES, &h->pool);
+	if (rc)
+		goto fail;
 	ld = (hl_asset_loader){.type = HP_ASSET_TYPE,
 			       .load = hp__module_load,
 			       .free = hp__module_free,
@@ -90,6 +93,7 @@ void hp_host_free(hp_host *h)
 	for (i = 0; h->fns && i < hp__nabi; i++)
 		hw_func_free(h->fns[i]);
 	free(h->fns);
+	hw_mempool_free(h->pool);
 	for (i = 0; i < HP_GRAVE_PROCS; i++)
 		grave_clear(&h->graves[i]);
 	for (i = 0; i < HP_META_BUCKETS; i++) {

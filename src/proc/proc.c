@@ -465,6 +465,7 @@ int hp_spawn(hp_host *h, hr_ctx *cx, const hp_spawn_opts *o, hr_handle *child,
 	io.max_memory_pages = lim && lim->memory_pages ? lim->memory_pages
 						       : HP_DEF_MEMORY_PAGES;
 	io.user = p;
+	io.mem_pool = h->pool;
 	rc = hw_instance_new((hw_module *)p->mod->mod, p->mod->imports,
 			     p->mod->nimports, &io, &p->inst, &we);
 	if (rc) {

@@ -63,6 +63,7 @@ struct hp_host {
 	hp_log_fn log_fn;
 	void *log_ud;
 	hw_func **fns; /* [hp__nabi], same order as hp__abi */
+	hw_mempool *pool; /* linear memories of dead processes, for reuse */
 
 	pthread_mutex_t mu;
 	hp_grave graves[HP_GRAVE_PROCS];

@@ -242,6 +242,8 @@ struct hw_memory {
 	size_t mapped;
 	hw_obj *owner;
 	hw_obj obj; /* host-made memories only */
+	hw_mempool *pool; /* instance memories: where it goes when released */
+	uint32_t pool_uses; /* its history in the pool (wasm_pool.c) */
 };
 
 /* A table of funcrefs (hw_func *) or externrefs (void *). */
@@ -409,6 +411,18 @@ int hw__dump_func(const hw_module *m, uint32_t fi, FILE *out);
 int hw__stack_grow(hw_exec *x, size_t need_slots);
 int hw__frames_grow(hw_exec *x);
 int64_t hw__memory_grow(hw_memory *mem, uint32_t delta);
+
+/* Memory pools (wasm_pool.c). get: a zeroed mapping of at least bytes
+ * (OUT: *base, *mapped) or false. put: take a released mapping (true) or
+ * leave it to the caller to unmap (false). Both take/drop no reference;
+ * ref/unref do. */
+#define HW_POOL_FULL (1u << 31) /* uses: the whole mapping is resident */
+bool hw__pool_get(hw_mempool *p, size_t bytes, uint8_t **base,
+		  size_t *mapped, uint32_t *uses);
+bool hw__pool_put(hw_mempool *p, uint8_t *base, size_t size, size_t mapped,
+		  uint32_t uses);
+void hw__pool_ref(hw_mempool *p);
+void hw__pool_unref(hw_mempool *p);
 int64_t hw__table_grow(hw_table *t, uint32_t delta, void *init);
 /* Call host function f with args at slots; results written back there.
  * Returns HW_HOST_OK/TRAP/SUSPEND. */

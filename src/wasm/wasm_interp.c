@@ -20,6 +20,30 @@ static inline const void *rd_ptr(const uint32_t *p)
 	return v;
 }
 
+/* Zero a function's declared locals on entry. Most functions have a few:
+ * stores inline, as a libc memset call costs more than the work. */
+static inline void zero_slots(hw_slot *p, uint32_t n)
+{
+	switch (n) {
+	case 4:
+		p[3].u64 = 0;
+		__attribute__((fallthrough));
+	case 3:
+		p[2].u64 = 0;
+		__attribute__((fallthrough));
+	case 2:
+		p[1].u64 = 0;
+		__attribute__((fallthrough));
+	case 1:
+		p[0].u64 = 0;
+		__attribute__((fallthrough));
+	case 0:
+		break;
+	default:
+		memset(p, 0, (size_t)n * sizeof *p);
+	}
+}
+
 static inline uint64_t rd64(const uint32_t *p)
 {
 	return (uint64_t)p[0] | ((uint64_t)p[1] << 32);
@@ -370,8 +394,7 @@ L_UNREACHABLE:
 			cap = x->cap;                                          \
 			fp = stack + off_;                                     \
 		}                                                              \
-		if (A(1))                                                      \
-			memset(fp + A(0), 0, (size_t)A(1) * sizeof *fp);       \
+		zero_slots(fp + A(0), A(1));                                   \
 	} while (0)
 L_ENTER:
 	ENTER_BODY();

@@ -26,10 +26,15 @@ void hw__obj_ref(hw_obj *o)
 
 static void memory_release(hw_memory *mem)
 {
-	if (mem->base)
+	if (mem->base &&
+	    !(mem->pool && hw__pool_put(mem->pool, mem->base, mem->size,
+					mem->mapped, mem->pool_uses)))
 		munmap(mem->base, mem->mapped);
 	mem->base = NULL;
 	mem->mapped = 0;
+	if (mem->pool)
+		hw__pool_unref(mem->pool);
+	mem->pool = NULL;
 }
 
 void hw__obj_unref(hw_obj *o)
@@ -87,6 +92,10 @@ static int memory_init(hw_memory *mem, uint32_t pages, uint32_t max)
 	mem->size = bytes;
 	mem->base = NULL;
 	mem->mapped = 0;
+	if (bytes && mem->pool &&
+	    hw__pool_get(mem->pool, bytes, &mem->base, &mem->mapped,
+			 &mem->pool_uses))
+		return 0;
 	if (bytes) {
 		void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
@@ -1032,6 +1041,10 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 		}
 		inst->own_mem.has_max = l->has_max;
 		inst->own_mem.type_max = l->max;
+		if (o.mem_pool) {
+			inst->own_mem.pool = o.mem_pool;
+			hw__pool_ref(o.mem_pool);
+		}
 		if (memory_init(&inst->own_mem, l->min, max)) {
 			rc = hw__error(err, HB_ENOMEM, -1, 0, "out of memory",
 				       NULL);

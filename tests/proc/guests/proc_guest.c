@@ -181,6 +181,35 @@ EXPORT("pinger") void pinger(void)
 	gt_send(INBOX, buf);
 }
 
+/* Handle 1: an echo. Round trips until the first message on mailbox 0
+ * says how many; reports "<ns per round trip>". (For measurements.) */
+EXPORT("bench_pingpong") void bench_pingpong(void)
+{
+	int32_t self = hearth_v1_mb_cap(0, HEARTH_PERM_SEND), s;
+	uint32_t count = 0;
+	int64_t t0;
+	char buf[32];
+	size_t n = 0;
+
+	s = hearth_v1_mb_recv(0, -1);
+	hearth_v1_sig_read(s, 0, &count, 4);
+	hearth_v1_sig_free(s);
+	t0 = hearth_v1_time_now();
+	for (uint32_t i = 0; i < count; i++) {
+		hearth_v1_cap_send(1, "p", 1, &self, 1);
+		s = hearth_v1_mb_recv(0, -1);
+		hearth_v1_sig_free(s);
+	}
+	gt_num(buf, &n, (hearth_v1_time_now() - t0) / (count ? count : 1));
+	gt_send(INBOX, buf);
+}
+
+/* Sends "up" to its handle 0 at once, then returns. */
+EXPORT("up") void up(void)
+{
+	hearth_v1_cap_send(INBOX, "up", 2, NULL, 0);
+}
+
 EXPORT("recv_timeout") void recv_timeout(void)
 {
 	int64_t t0 = hearth_v1_time_now(), dt;
