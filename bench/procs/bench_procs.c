@@ -29,6 +29,7 @@
 
 static unsigned nsched = 2;
 static const char *guest_path;
+static long ring_n = 10000;
 
 static void die(const char *what, int rc)
 {
@@ -371,6 +372,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_procs: --guest is required\n");
 		return 2;
 	}
+	if (getenv("RING_N"))
+		ring_n = atol(getenv("RING_N"));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 #define WANT(s) (!*only || strstr(only, s))
 	if (WANT("spawn"))
@@ -384,9 +387,9 @@ int main(int argc, char **argv)
 	}
 	if (WANT("ring")) {
 		printf("ring_hop_ns %.1f\n",
-		       bench_ring(10000, 100 / scale, "ring_node", "ring_last"));
+		       bench_ring(ring_n, 100 / scale, "ring_node", "ring_last"));
 		printf("ring_raw_hop_ns %.1f\n",
-		       bench_ring(10000, 100 / scale, "ring_raw_node",
+		       bench_ring(ring_n, 100 / scale, "ring_raw_node",
 				  "ring_raw_last"));
 	}
 	if (WANT("idle"))

@@ -40,6 +40,9 @@ main(Args) ->
 spawn_first(N) ->
     Self = self(),
     spawn(fun() ->
+                  %% the replies pile up while it spawns: keep them off the
+                  %% heap, or every GC copies the queue (quadratic)
+                  process_flag(message_queue_data, off_heap),
                   Me = self(),
                   T0 = now_ns(),
                   spawn_n(Me, N),

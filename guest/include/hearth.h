@@ -133,24 +133,30 @@ int hearth_self(unsigned perms, hearth_cap *out);
 #define HEARTH_MSG_INLINE_CAPS 8  /* capabilities kept without malloc */
 #define HEARTH_REASON_TEXT 65	  /* reason text kept (64 and a NUL) */
 
+/* Layout: what a small message without capabilities touches (the header
+ * and the first payload bytes) is contiguous, so that receiving it touches
+ * as few cache lines as possible (it matters when thousands of processes
+ * take turns: each one's memory is cold). */
 typedef struct hearth_msg {
 	int kind;	      /* HEARTH_SIG_MESSAGE, _DOWN, _EXIT */
 	uint32_t mailbox;     /* the mailbox it came to */
 	uint32_t index;	      /* hearth_poll: position of its mailbox */
+	uint32_t ncaps;
 	const uint8_t *data;  /* len bytes, valid until hearth_msg_free */
 	size_t len;
 	hearth_cap *caps;     /* ncaps handles; HEARTH_CAP_NONE where one
 				 could not be imported (or was taken) */
-	uint32_t ncaps;
 	/* DOWN and EXIT: caps[0] is a handle to the process that died. */
 	int32_t reason;	      /* its exit code (HEARTH_EXIT_*) */
-	char reason_text[HEARTH_REASON_TEXT];
+	const char *reason_text; /* its reason text (NUL-terminated, at most
+				    64 bytes); "" for a message */
 	uint64_t ref;	      /* DOWN: the monitor reference */
 	/* private */
 	uint8_t *heap_;
 	hearth_cap *caps_heap_;
 	uint8_t inline_[HEARTH_MSG_INLINE];
 	hearth_cap caps_inline_[HEARTH_MSG_INLINE_CAPS];
+	char reason_buf_[HEARTH_REASON_TEXT];
 } hearth_msg;
 
 /* Wait up to timeout_ns (HEARTH_FOREVER: no limit; 0: poll) for a signal

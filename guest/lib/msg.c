@@ -18,7 +18,7 @@ void hearth__msg_clear(hearth_msg *m)
 	m->caps = m->caps_inline_;
 	m->ncaps = 0;
 	m->reason = 0;
-	m->reason_text[0] = 0;
+	m->reason_text = "";
 	m->ref = 0;
 	m->heap_ = NULL;
 	m->caps_heap_ = NULL;
@@ -88,13 +88,14 @@ static int take_signal(int32_t sig, uint32_t mb, hearth_msg *m)
 	}
 	if (m->kind == HEARTH_SIG_DOWN || m->kind == HEARTH_SIG_EXIT) {
 		m->reason = hearth_v1_sig_reason(sig);
-		n = hearth_v1_sig_reason_text(sig, m->reason_text,
-					      sizeof m->reason_text - 1);
+		n = hearth_v1_sig_reason_text(sig, m->reason_buf_,
+					      sizeof m->reason_buf_ - 1);
 		if (n < 0)
 			n = 0;
-		if (n > (int32_t)sizeof m->reason_text - 1)
-			n = sizeof m->reason_text - 1;
-		m->reason_text[n] = 0;
+		if (n > (int32_t)sizeof m->reason_buf_ - 1)
+			n = sizeof m->reason_buf_ - 1;
+		m->reason_buf_[n] = 0;
+		m->reason_text = m->reason_buf_;
 		if (m->kind == HEARTH_SIG_DOWN)
 			hearth_v1_sig_monitor_ref(sig, &m->ref);
 	}
@@ -111,10 +112,11 @@ int hearth_recv(uint32_t mb, int64_t timeout_ns, hearth_msg *m)
 {
 	int32_t sig;
 
-	hearth__msg_clear(m);
 	sig = hearth_v1_mb_recv((int32_t)mb, timeout_ns < 0 ? -1 : timeout_ns);
-	if (sig < 0)
+	if (sig < 0) {
+		hearth__msg_clear(m);
 		return sig;
+	}
 	return take_signal(sig, mb, m);
 }
 
@@ -122,10 +124,11 @@ int hearth_try_recv(uint32_t mb, hearth_msg *m)
 {
 	int32_t sig;
 
-	hearth__msg_clear(m);
 	sig = hearth_v1_mb_try_recv((int32_t)mb);
-	if (sig < 0)
+	if (sig < 0) {
+		hearth__msg_clear(m);
 		return sig;
+	}
 	return take_signal(sig, mb, m);
 }
 
