@@ -21,10 +21,49 @@ static void report(const char *name, int64_t value)
 	hb_buf_deinit(&b);
 }
 
+static int64_t await_go(void);
+#define await_go_early await_go
+
 /* ---- spawn -> first instruction: the first thing it does is a send ---- */
 HEARTH_ENTRY(first)
 {
 	hearth_v1_cap_send(0, "", 0, NULL, 0);
+}
+
+/* The same through the spawner service, as a guest spawns: handles
+ * [parent, registry]; on ["go", n] it spawns n `first` children of its
+ * own module with hearth_spawn (each given a capability to it), waits for
+ * their n messages and reports ["spawn_total_ns", t]. */
+HEARTH_ENTRY(spawn_many)
+{
+	int64_t n = await_go_early(), i, t0, got = 0;
+	hearth_cap spawner, self, child;
+	hearth_spawn_opts o = {.entry = "first", .ncaps = 1};
+	hearth_msg m;
+	char why[128];
+	int rc;
+
+	if (hearth_spawner(1, &spawner) || hearth_self(HEARTH_PERM_SEND, &self))
+		hearth_fail("no spawner");
+	o.caps = &self;
+	t0 = hearth_now();
+	for (i = 0; i < n; i++) {
+		rc = hearth_spawn(spawner, &o, &child, why, sizeof why);
+		if (rc)
+			hearth_fail("spawn: %s %s", hb_strerror(rc), why);
+		hearth_cap_unref(child);
+		while (hearth_try_recv(0, &m) == 0) {
+			got++;
+			hearth_msg_free(&m);
+		}
+	}
+	while (got < n) {
+		if (hearth_recv(0, 60 * HEARTH_SEC, &m))
+			hearth_fail("children missing");
+		got++;
+		hearth_msg_free(&m);
+	}
+	report("spawn_total_ns", hearth_now() - t0);
 }
 
 /* ---- ping-pong. pong: handles [parent]; its first message carries the

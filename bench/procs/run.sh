@@ -40,6 +40,8 @@ done
 # name|label|unit|better (lo/hi/info)|target for ours (- none)|scale
 cat >"$tmp/rows" <<'ROWS'
 spawn_first_ns|spawn -> first instruction|us|lo|5|0.001
+spawn_paced_ns|(info) spawn, 20 a slice|us|info|-|0.001
+spawn_service_ns|(info) spawn via the spawner|us|info|-|0.001
 pingpong_rtt_ns|ping-pong round trip|ns|lo|1000|1
 pingpong_raw_rtt_ns|(info) round trip, raw ABI|ns|info|-|1
 ring_hop_ns|ring of 10,000, per hop|ns|lo|500|1
