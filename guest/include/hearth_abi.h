@@ -90,6 +90,7 @@
 #define HEARTH_MAX_SIGNALS 1024 /* unfreed signals a process holds */
 #define HEARTH_MAX_LUMPS 1024	 /* lump handles a process holds */
 #define HEARTH_MAX_META 1024	 /* bytes kept of a metadata field */
+#define HEARTH_MAX_RANDOM 65536 /* bytes of one random() call */
 #define HEARTH_NO_TIMEOUT (-1LL)
 
 /* ---- capabilities ---- */

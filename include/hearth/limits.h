@@ -99,6 +99,7 @@
 #define HP_MAX_FUEL_SLICE (1u << 24)	 /* fuel_per_slice a request may ask */
 #define HP_HOSTCALL_FUEL 10		 /* least fuel a host call costs */
 #define HP_GRAVE_PROCS 64		 /* dead processes whose logs are kept */
+#define HP_MAX_RANDOM 65536		 /* bytes of one random() call */
 #define HP_POOL_BYTES (64u << 20)	 /* resident bytes of freed memories
 					    kept for reuse */
 #define HP_POOL_MEMORY_BYTES (1u << 20)	 /* the largest memory kept */

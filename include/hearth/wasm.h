@@ -332,12 +332,12 @@ int hw_hostcall_trap(hw_hostcall *hc, const char *fmt, ...)
  * when the instance goes costs page faults and, in a threaded program,
  * TLB shootdowns. A pool keeps the memories of freed instances (each
  * mapping of at most max_bytes, while the zeroed pages they hold stay
- * within budget bytes) for the next instances that use the pool. A
- * memory is zeroed when it is released — whole if it is small (256 KiB
- * or less: its pages then stay resident while pooled), else only the
- * pages its owner touched, found through /proc/self/pagemap (a page that
- * was swapped out, or a system without pagemap, means the memory is
- * unmapped as usual) — so a new instance always sees zeroed memory.
+ * within budget bytes) for the next instances that use the pool. When a
+ * memory is released, the pages its owner touched are zeroed (found
+ * through /proc/self/pagemap; a page that was swapped out, or a system
+ * without pagemap, means the memory is unmapped as usual); a few small
+ * memories that keep coming back are made wholly resident and zeroed with
+ * one memset instead. A new instance always sees zeroed memory.
  * Thread-safe.
  * ------------------------------------------------------------------------ */
 typedef struct hw_mempool hw_mempool;

@@ -58,18 +58,6 @@ static hp_proc *begin(hw_hostcall *hc)
 	return p;
 }
 
-static void log_line(hp_proc *p, int level, const char *text, size_t len)
-{
-	hp_host *h = p->host;
-
-	if (len > HR_MAX_LOG_TEXT - 1)
-		len = HR_MAX_LOG_TEXT - 1;
-	hr_log(p->cx, level, "%.*s", (int)len, text);
-	if (h->log_fn)
-		h->log_fn(h->log_ud, hr_self(p->cx), hr_name(p->cx), level,
-			  text, len);
-}
-
 /* Copy ncaps handles from guest memory at ptr into out (room for
  * HR_MAX_MSG_CAPS). Returns 0, HB_ELIMIT (too many: nothing read), or
  * HW_HOST_TRAP (out of bounds; trap set) as 1. */
@@ -654,52 +642,83 @@ HOSTFN(lump_this)
 	RET32(0);
 }
 
+int hp__lump_keep(hp_proc *p, hl_lump *l)
+{
+	int slot = lump_slot(p);
+
+	if (slot >= 0) {
+		p->lumps[slot] = l;
+		p->lump_live++;
+	}
+	return slot;
+}
+
+/* Hand a store call to the I/O thread and suspend until it is done. */
+static int start_io(hw_hostcall *hc, hp_proc *p, hp_io *j)
+{
+	int rc = hp__io_submit(p->host, j);
+
+	if (rc) {
+		free(j->bytes);
+		free(j);
+		return rc;
+	}
+	p->io = j;
+	(void)hc;
+	return hp__io_wait(p);
+}
+
 HOSTFN(lump_new)
 {
 	hp_proc *p = begin(hc);
 	uint32_t len = ARG_U(1);
 	const void *src = gmem(hc, ARG_U(0), len);
 	uint8_t *idout = gmem(hc, ARG_U(2), HL_ID_BYTES);
-	hl_lump *l;
-	hl_id id;
-	int slot, rc;
+	hp_io *j;
+	int rc;
 
 	if (!src || !idout)
 		return oob(hc, "lump_new");
-	slot = lump_slot(p);
-	if (slot < 0)
-		RET32(slot);
+	if (p->lump_live >= HP_MAX_LUMPS)
+		RET32(HB_ELIMIT);
+	if (len > HL_MAX_LUMP_BYTES)
+		RET32(HB_ETOOBIG);
 	hp__charge(p, BYTES_FUEL(len) * 4);
-	rc = hl_store_put(p->host->store, src, len, &id, &l);
-	if (rc)
+	j = calloc(1, sizeof *j);
+	if (!j || !(j->bytes = malloc(len ? len : 1))) {
+		free(j);
+		RET32(HB_ENOMEM);
+	}
+	memcpy(j->bytes, src, len);
+	j->len = len;
+	j->op = HP_IO_PUT;
+	p->io_out = ARG_U(2);
+	rc = start_io(hc, p, j);
+	if (rc < 0)
 		RET32(rc);
-	p->lumps[slot] = l;
-	p->lump_live++;
-	memcpy(idout, id.b, HL_ID_BYTES);
-	RET32(slot);
+	return rc;
 }
 
 HOSTFN(lump_load)
 {
 	hp_proc *p = begin(hc);
 	const uint8_t *src = gmem(hc, ARG_U(0), HL_ID_BYTES);
-	hl_lump *l;
-	hl_id id;
-	int slot, rc;
+	hp_io *j;
+	int rc;
 
 	if (!src)
 		return oob(hc, "lump_load");
-	slot = lump_slot(p);
-	if (slot < 0)
-		RET32(slot);
-	memcpy(id.b, src, HL_ID_BYTES);
-	rc = hl_store_get(p->host->store, &id, &l);
-	if (rc)
+	if (p->lump_live >= HP_MAX_LUMPS)
+		RET32(HB_ELIMIT);
+	j = calloc(1, sizeof *j);
+	if (!j)
+		RET32(HB_ENOMEM);
+	memcpy(j->id.b, src, HL_ID_BYTES);
+	j->op = HP_IO_GET;
+	rc = start_io(hc, p, j);
+	if (rc < 0)
 		RET32(rc);
-	hp__charge(p, BYTES_FUEL(hl_lump_len(l)));
-	p->lumps[slot] = l;
-	p->lump_live++;
-	RET32(slot);
+	return rc;
 }
 
 HOSTFN(lump_len)
@@ -768,7 +787,7 @@ HOSTFN(log)
 		return hw_hostcall_trap(hc, "log: unknown level %d", ARG_I(0));
 	if (!s)
 		return oob(hc, "log");
-	log_line(p, (int)ARG_U(0), s, len);
+	hp__log(p, (int)ARG_U(0), s, len);
 	return HW_HOST_OK;
 }
 
@@ -807,6 +826,8 @@ HOSTFN(random)
 
 	if (!dst)
 		return oob(hc, "random");
+	if (len > HP_MAX_RANDOM) /* one host call must stay short */
+		RET32(HB_ELIMIT);
 	hp__charge(p, BYTES_FUEL(len) * 4);
 	if (len)
 		randombytes_buf(dst, len);

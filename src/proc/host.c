@@ -45,6 +45,8 @@ int hp_host_new(const hp_config *cfg, hp_host **out)
 	h->log_ud = cfg->log_ud;
 	h->spawner = HR_HANDLE_NONE;
 	pthread_mutex_init(&h->mu, NULL);
+	pthread_mutex_init(&h->io_mu, NULL);
+	pthread_cond_init(&h->io_cv, NULL);
 	h->fns = calloc(hp__nabi, sizeof *h->fns);
 	if (!h->fns) {
 		rc = HB_ENOMEM;
@@ -90,6 +92,7 @@ void hp_host_free(hp_host *h)
 
 	if (!h)
 		return;
+	hp__io_stop(h);
 	for (i = 0; h->fns && i < hp__nabi; i++)
 		hw_func_free(h->fns[i]);
 	free(h->fns);
@@ -105,6 +108,8 @@ void hp_host_free(hp_host *h)
 		}
 	}
 	pthread_mutex_destroy(&h->mu);
+	pthread_mutex_destroy(&h->io_mu);
+	pthread_cond_destroy(&h->io_cv);
 	free(h);
 }
 

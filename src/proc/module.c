@@ -30,10 +30,17 @@ static bool name_is(const char *s, uint32_t len, const char *want)
 	return strlen(want) == len && memcmp(s, want, len) == 0;
 }
 
-/* Bind import i. Returns 0 or HB_EUNLINKABLE with the reason in err. */
-static int resolve(hp_host *h, const hw_extern_info *in, hw_extern *out,
-		   char *err, size_t errlen)
+static const char WASI[] = "wasi_snapshot_preview1";
+
+int hp__resolve(hp_host *h, const hw_extern_info *in, hw_extern *out,
+		char *err, size_t errlen)
 {
+	char tmp[1];
+
+	if (!err) {
+		err = tmp;
+		errlen = sizeof tmp;
+	}
 	uint32_t k;
 
 	if (name_is(in->module, in->module_len, "hearth_v1")) {
@@ -59,6 +66,30 @@ unknown:
 		 (int)(in->module_len > 64 ? 64 : in->module_len), in->module,
 		 (int)(in->name_len > 64 ? 64 : in->name_len), in->name);
 	return HB_EUNLINKABLE;
+}
+
+static int resolve_cb(void *env, const hw_extern_info *in, hw_extern *out)
+{
+	return hp__resolve(env, in, out, NULL, 0);
+}
+
+/* Check the WASI imports once, against a throwaway context. */
+static int check_wasi(hp_host *h, hp_module *m, char *err, size_t errlen)
+{
+	hw_extern *imp = calloc(m->nimports, sizeof *imp);
+	hw_wasi *w = NULL;
+	hw_error we;
+	int rc;
+
+	rc = imp ? hw_wasi_new(&w) : HB_ENOMEM;
+	if (!rc) {
+		rc = hw_wasi_link(w, m->mod, resolve_cb, h, imp, &we);
+		if (rc)
+			snprintf(err, errlen, "%s", we.message);
+	}
+	hw_wasi_free(w);
+	free(imp);
+	return rc;
 }
 
 int hp__module_load(void *ctx, const hl_lump *lump, void **obj, size_t *size,
@@ -101,7 +132,16 @@ int hp__module_load(void *ctx, const hl_lump *lump, void **obj, size_t *size,
 	m->nimports = n;
 	for (i = 0; i < n; i++) {
 		hw_module_import(m->mod, i, &in);
-		rc = resolve(h, &in, &m->imports[i], err, errlen);
+		if (name_is(in.module, in.module_len, WASI)) {
+			m->wasi = true;
+			continue;
+		}
+		rc = hp__resolve(h, &in, &m->imports[i], err, errlen);
+		if (rc)
+			goto fail;
+	}
+	if (m->wasi) {
+		rc = check_wasi(h, m, err, errlen);
 		if (rc)
 			goto fail;
 	}

@@ -107,6 +107,7 @@ static void proc_free(hp_proc *p)
 		free(p->mbits);
 	free(p->exit_text);
 	hw_instance_free(p->inst);
+	hw_wasi_free(p->wasi); /* after the instance that may use it */
 	hl_asset_unref(p->asset);
 	free(p);
 }
@@ -118,6 +119,9 @@ static void terminate(hr_ctx *cx, void *st, const hr_reason *why)
 	if (!p)
 		return;
 	p->cx = cx;
+	hp__io_abandon(p);
+	if (p->wasi)
+		hw_wasi_flush(p->wasi); /* a last line without its newline */
 	hp__grave_add(p->host, cx, why);
 	if (p->has_meta)
 		hp__meta_drop(p->host, hr_self(cx));
@@ -125,6 +129,18 @@ static void terminate(hr_ctx *cx, void *st, const hr_reason *why)
 }
 
 /* ---- running ---- */
+
+void hp__log(hp_proc *p, int level, const char *text, size_t len)
+{
+	hp_host *h = p->host;
+
+	if (len > HR_MAX_LOG_TEXT - 1)
+		len = HR_MAX_LOG_TEXT - 1;
+	hr_log(p->cx, level, "%.*s", (int)len, text);
+	if (h->log_fn)
+		h->log_fn(h->log_ud, hr_self(p->cx), hr_name(p->cx), level,
+			  text, len);
+}
 
 static void plog(hp_proc *p, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -142,10 +158,7 @@ static void plog(hp_proc *p, int level, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof buf)
 		n = sizeof buf - 1;
-	hr_log(p->cx, level, "%s", buf);
-	if (p->host->log_fn)
-		p->host->log_fn(p->host->log_ud, hr_self(p->cx),
-				hr_name(p->cx), level, buf, (size_t)n);
+	hp__log(p, level, buf, (size_t)n);
 }
 
 /* Start the next call of the process's life (start function,
@@ -259,7 +272,16 @@ static hr_run trapped(hp_proc *p)
 {
 	const char *msg;
 	hw_trap_code tc = hw_instance_trap(p->inst, &msg);
+	uint32_t code;
 
+	if (tc == HW_TRAP_HOST && p->wasi && hw_wasi_exited(p->wasi, &code)) {
+		char text[32];
+
+		if (code == 0)
+			return HR_RUN_EXIT;
+		snprintf(text, sizeof text, "exit code %u", code);
+		return fail(p, HR_EXIT_ERROR, text);
+	}
 	if (tc == HW_TRAP_HOST && p->exit_req) {
 		if (p->exit_code != HR_EXIT_NORMAL)
 			plog(p, HR_LOG_INFO, "exit %d%s%s", p->exit_code,
@@ -299,6 +321,11 @@ static hr_run run(hr_ctx *cx, void *st, hr_slice *sl)
 	p->cx = cx;
 	if (p->fuel_left <= 0)
 		return fail(p, HR_EXIT_LIMIT, "fuel exhausted");
+	if (p->wait == HP_W_IO && !hp__io_over(p, &v)) {
+		fill_wait(p, sl, hr_now_ns());
+		sl->used = 1;
+		return HR_RUN_WAIT;
+	}
 	if ((p->wait == HP_W_RECV || p->wait == HP_W_SLEEP) &&
 	    !wait_over(p, sl, &v)) {
 		sl->used = 1;
@@ -341,6 +368,17 @@ static hr_run run(hr_ctx *cx, void *st, hr_slice *sl)
 		p->wait = HP_W_FUEL;
 		return HR_RUN_YIELD;
 	case HW_SUSPENDED:
+		if (p->wait == HP_W_NONE) {
+			/* WASI's: poll_oneoff sleeping, or sched_yield */
+			uint64_t until;
+
+			if (p->wasi && hw_wasi_sleep_until(p->wasi, &until)) {
+				p->wait = HP_W_SLEEP;
+				p->deadline = until ? until : 1;
+			} else {
+				p->wait = HP_W_YIELD;
+			}
+		}
 		if (p->wait == HP_W_YIELD)
 			return HR_RUN_YIELD;
 		fill_wait(p, sl, p->deadline ? hr_now_ns() : 0);
@@ -373,6 +411,66 @@ static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
+}
+
+/* WASI output: each line into the process log (stdout at info, stderr
+ * at warn). Runs in a host call of the process (or its terminate). */
+static int wasi_out(void *env, int fd, const char *data, size_t len)
+{
+	hp_proc *p = env;
+
+	if (p->cx)
+		hp__log(p, fd == 1 ? HR_LOG_INFO : HR_LOG_WARN, data, len);
+	return 0;
+}
+
+static int wasi_resolve(void *env, const hw_extern_info *in, hw_extern *out)
+{
+	return hp__resolve(env, in, out, NULL, 0);
+}
+
+/* Instantiate a WASI-importing module with a fresh context: args are the
+ * entry's name, no environment, no files, stdin at its end, stdout and
+ * stderr into the log; yields and sleeps suspend (the runtime waits). */
+static int wasi_instance(hp_proc *p, const char *entry, size_t elen,
+			 const hw_instance_opts *io, hw_error *we)
+{
+	char name[HP_MAX_ENTRY + 1];
+	const char *argv[1] = {name};
+	hw_extern *imp;
+	int rc;
+
+	memcpy(name, entry, elen);
+	name[elen] = 0;
+	memset(we, 0, sizeof *we);
+	rc = hw_wasi_new(&p->wasi);
+	if (!rc)
+		rc = hw_wasi_set_args(p->wasi, 1, argv);
+	if (!rc)
+		rc = hw_wasi_route_output(p->wasi, 1, HW_WASI_LINES, wasi_out,
+					  p);
+	if (!rc)
+		rc = hw_wasi_route_output(p->wasi, 2, HW_WASI_LINES, wasi_out,
+					  p);
+	if (rc) {
+		snprintf(we->message, sizeof we->message, "%s",
+			 hb_strerror(rc));
+		return rc;
+	}
+	hw_wasi_set_flags(p->wasi,
+			  HW_WASI_YIELD_SUSPENDS | HW_WASI_SLEEP_SUSPENDS);
+	imp = calloc(p->mod->nimports, sizeof *imp);
+	if (!imp) {
+		snprintf(we->message, sizeof we->message, "out of memory");
+		return HB_ENOMEM;
+	}
+	rc = hw_wasi_link(p->wasi, p->mod->mod, wasi_resolve, p->host, imp,
+			  we);
+	if (!rc)
+		rc = hw_instance_new((hw_module *)p->mod->mod, imp,
+				     p->mod->nimports, io, &p->inst, we);
+	free(imp);
+	return rc;
 }
 
 /* Find the entry export: 0, HB_ENOENT, HB_EINVAL. */
@@ -466,8 +564,11 @@ int hp_spawn(hp_host *h, hr_ctx *cx, const hp_spawn_opts *o, hr_handle *child,
 						       : HP_DEF_MEMORY_PAGES;
 	io.user = p;
 	io.mem_pool = h->pool;
-	rc = hw_instance_new((hw_module *)p->mod->mod, p->mod->imports,
-			     p->mod->nimports, &io, &p->inst, &we);
+	if (p->mod->wasi)
+		rc = wasi_instance(p, o->entry, elen, &io, &we);
+	else
+		rc = hw_instance_new((hw_module *)p->mod->mod, p->mod->imports,
+				     p->mod->nimports, &io, &p->inst, &we);
 	if (rc) {
 		/* a failed segment leaves a half-made instance to free */
 		errf(err, errlen, rc, "instantiation: %s", we.message);

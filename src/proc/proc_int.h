@@ -5,6 +5,7 @@
 #define HEARTH_PROC_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@
 #include "hearth/lump.h"
 #include "hearth/proc.h"
 #include "hearth/rt.h"
+#include "hearth/wasi.h"
 #include "hearth/wasm.h"
 
 #define HP_ASSET_TYPE "wasm-module"
@@ -53,6 +55,22 @@ typedef struct hp_metarec {
 
 #define HP_META_BUCKETS 1024
 
+/* A lump store call done by the host's I/O thread (io.c). Two
+ * references: the waiting process and the worker; the last one frees
+ * it (and the lump, if no process took it). */
+enum { HP_IO_PUT = 1, HP_IO_GET = 2 };
+typedef struct hp_io {
+	struct hp_io *next; /* queue (io_mu) */
+	atomic_int refs;
+	atomic_int state; /* set to done by the worker (release) */
+	int op;
+	uint8_t *bytes; /* PUT: a copy of the guest's bytes */
+	size_t len;
+	hl_id id;	/* GET: which; PUT: the id made */
+	hl_lump *lump;	/* the result */
+	int rc;
+} hp_io;
+
 /* ---- the host ----
  * Immutable after hp_host_new except: mu guards graves, metas and
  * spawner. */
@@ -70,6 +88,13 @@ struct hp_host {
 	uint32_t grave_next;
 	hp_metarec *metas[HP_META_BUCKETS]; /* chained by pid */
 	hr_handle spawner; /* host handle, HR_HANDLE_NONE before boot */
+
+	/* the lump I/O thread, started on first use (io_mu guards all) */
+	pthread_mutex_t io_mu;
+	pthread_cond_t io_cv;
+	pthread_t io_thr;
+	hp_io *io_head, *io_tail;
+	bool io_started, io_stop;
 };
 
 /* ---- a compiled module: the "wasm-module" asset object ----
@@ -77,10 +102,17 @@ struct hp_host {
  * binds import i (resolved once, here, not per spawn). */
 typedef struct hp_module {
 	hw_module *mod;
-	hw_extern *imports;
+	hw_extern *imports; /* without WASI: the bound imports */
 	uint32_t nimports;
 	bool has_init;	    /* exports _initialize: () -> () */
+	bool wasi;	    /* imports WASI: each process gets a context, and
+			       its imports are bound per spawn */
 } hp_module;
+
+/* Bind a hearth_v1 import (module.c): 0, or HB_EUNLINKABLE with the
+ * reason in err (may be NULL). */
+int hp__resolve(hp_host *h, const hw_extern_info *in, hw_extern *out,
+		char *err, size_t errlen);
 
 /* Asset loader callbacks (module.c). */
 int hp__module_load(void *ctx, const hl_lump *lump, void **obj, size_t *size,
@@ -99,7 +131,8 @@ enum {
 	HP_W_FUEL,     /* out of fuel: resume as is */
 	HP_W_RECV,     /* mb_recv / mb_poll: mailboxes in wmb */
 	HP_W_SLEEP,    /* sleep until deadline */
-	HP_W_YIELD     /* end of slice asked (sleep <= 0) */
+	HP_W_YIELD,    /* end of slice asked (sleep <= 0) */
+	HP_W_IO	       /* a lump store call on the I/O thread (io) */
 };
 
 /* Phases: what runs next when the current call is done. */
@@ -116,6 +149,7 @@ typedef struct hp_proc {
 	hw_instance *inst;
 	hw_func *entry;
 	hr_ctx *cx;
+	hw_wasi *wasi; /* the module imports WASI: its context, else NULL */
 
 	uint8_t phase; /* HP_PH_* */
 	uint8_t wait;  /* HP_W_* */
@@ -135,6 +169,9 @@ typedef struct hp_proc {
 	uint32_t *wmb; /* mailboxes waited on (wmb_inline or allocated) */
 	uint32_t wmb_inline[2];
 	uint32_t index_out; /* mb_poll: guest address of the index */
+	hp_io *io;	    /* HP_W_IO: the job */
+	uint64_t io_poll;   /* HP_W_IO: the next look is this far away */
+	uint32_t io_out;    /* HP_W_IO, put: guest address of the id */
 
 	/* mailboxes this process owns (bit per id) */
 	uint64_t mbits0;
@@ -164,6 +201,9 @@ static inline void hp__charge(hp_proc *p, int64_t fuel)
 }
 
 /* ---- process kind and helpers (proc.c) ---- */
+/* A line into the process's log ring (cut to HR_MAX_LOG_TEXT - 1 bytes)
+ * and to the host's log tee. */
+void hp__log(hp_proc *p, int level, const char *text, size_t len);
 extern const hr_kind hp__kind;
 bool hp__mb_owned(const hp_proc *p, uint32_t mb);
 int hp__mb_mark(hp_proc *p, uint32_t mb, bool on);
@@ -177,6 +217,17 @@ int hp__meta_set(hp_host *h, hr_pid pid, int field, const char *s,
 		 size_t len);
 void hp__meta_drop(hp_host *h, hr_pid pid);
 void hp__grave_add(hp_host *h, hr_ctx *cx, const hr_reason *why);
+
+/* Put a lump into the process's table. Returns the handle, or
+ * HB_ELIMIT / HB_ENOMEM (the caller keeps the lump). (abi.c) */
+int hp__lump_keep(hp_proc *p, hl_lump *l);
+
+/* ---- lump I/O (io.c) ---- */
+int hp__io_submit(hp_host *h, hp_io *j);
+void hp__io_stop(hp_host *h);
+int hp__io_wait(hp_proc *p);
+bool hp__io_over(hp_proc *p, hw_val *val);
+void hp__io_abandon(hp_proc *p);
 
 /* ---- the spawner (spawner.c) ---- */
 extern const hr_kind hp__spawner_kind;

@@ -5,11 +5,15 @@
  * /proc/self/pagemap (present bit) and zeroed with memset; untouched
  * pages are still the kernel's zero pages. A swapped-out page could hold
  * old data that this cannot reach cheaply, so such a memory is not
- * pooled. A small memory (up to MEMSET_MAX bytes) that has come back
- * HOT_USES times is made wholly resident once: from then on it is zeroed
- * whole with memset, with no system call — the cheap path for a module
- * whose processes come and go all the time, while a burst of one-off
- * memories never pays for faulting pages in. */
+ * pooled.
+ *
+ * Hot memories: a small memory (up to MEMSET_MAX bytes) that has come
+ * back HOT_USES times is made wholly resident once (its untouched pages
+ * faulted in); from then on it is zeroed whole with one memset and no
+ * system call. Whole memories hold several times the resident bytes and
+ * faulting in costs, so at most FULL_MAX are made: enough for a module
+ * whose processes come and go one after another, while a burst of
+ * thousands keeps to the page-by-page way and fits the budget. */
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -25,13 +29,14 @@
 #define PM_BATCH   256 /* pagemap entries read at once */
 #define MEMSET_MAX (256u << 10)
 #define HOT_USES   4
+#define FULL_MAX   64
 
 typedef struct pooled {
 	uint8_t *base;
 	size_t mapped;
 	size_t resident; /* bytes of zeroed pages it holds */
-	uint32_t uses;	 /* times released into the pool; POOL_FULL: all of
-			    [0, mapped) is resident */
+	uint32_t uses;	 /* times it came back (HW_POOL_FULL: wholly
+			    resident) */
 } pooled;
 
 struct hw_mempool {
@@ -43,6 +48,7 @@ struct hw_mempool {
 	size_t budget;	  /* most resident bytes kept in all */
 	size_t resident;
 	uint32_t n, cap;
+	uint32_t nfull; /* wholly resident memories, kept or in use */
 	uint64_t reused;
 	pooled *items;
 };
@@ -167,32 +173,48 @@ static bool scrub(hw_mempool *p, uint8_t *base, size_t size,
 	return true;
 }
 
+/* One wholly resident memory less (it is unmapped, or grew). */
+static void full_gone(hw_mempool *p)
+{
+	lock(p);
+	p->nfull--;
+	unlock(p);
+}
+
 bool hw__pool_put(hw_mempool *p, uint8_t *base, size_t size, size_t mapped,
 		  uint32_t uses)
 {
 	size_t resident = 0;
-	bool ok;
+	bool ok, full = uses & HW_POOL_FULL;
 
-	if (mapped > p->max_bytes || size % p->page)
-		return false;
+	if (full && mapped > MEMSET_MAX) { /* it grew: page by page again */
+		full_gone(p);
+		full = false;
+		uses = HOT_USES;
+	}
 	lock(p);
-	ok = p->resident < p->budget;
+	ok = p->resident < p->budget && mapped <= p->max_bytes &&
+	     !(size % p->page);
 	unlock(p);
-	if (!ok)
-		return false;
-	if ((uses & HW_POOL_FULL) && mapped > MEMSET_MAX)
-		uses = HOT_USES; /* it grew: back to scrubbing */
-	if (uses & HW_POOL_FULL) {
-		/* wholly resident: memset reaches every page, swapped or not */
+	if (ok && full) {
+		/* memset reaches every page, swapped out or not */
 		memset(base, 0, mapped);
 		resident = mapped;
-	} else if (!scrub(p, base, size, &resident)) {
+	} else if (!ok || !scrub(p, base, size, &resident)) {
+		if (full)
+			full_gone(p);
 		return false;
 	} else if (++uses >= HOT_USES && mapped <= MEMSET_MAX &&
 		   size == mapped) {
-		memset(base, 0, mapped); /* fault the rest in, once */
-		resident = mapped;
-		uses = HW_POOL_FULL;
+		lock(p);
+		full = p->nfull < FULL_MAX;
+		p->nfull += full;
+		unlock(p);
+		if (full) {
+			memset(base, 0, mapped); /* fault the rest in, once */
+			resident = mapped;
+			uses = HW_POOL_FULL;
+		}
 	}
 	lock(p);
 	ok = p->resident + resident <= p->budget;
@@ -210,6 +232,8 @@ bool hw__pool_put(hw_mempool *p, uint8_t *base, size_t size, size_t mapped,
 	if (ok) {
 		p->items[p->n++] = (pooled){base, mapped, resident, uses};
 		p->resident += resident;
+	} else if (full) {
+		p->nfull--;
 	}
 	unlock(p);
 	return ok;

@@ -72,9 +72,11 @@ static inline hl_id put_guest(env *e, const char *name)
 	return id;
 }
 
-static inline void env_init_cfg(env *e, hr_config *c, const hp_config *hc)
+/* dir: a lump store on disk there, or NULL for one in memory. */
+static inline void env_init_cfg(env *e, hr_config *c, const hp_config *hc,
+				const char *dir)
 {
-	hl_store_config sc = {0};
+	hl_store_config sc = {.dir = dir};
 	hp_config pc = {0};
 	char err[256];
 
@@ -103,7 +105,7 @@ static inline void env_init(env *e, unsigned nsched)
 	hr_config_init(&c);
 	c.schedulers = nsched;
 	c.spin_us = 20;
-	env_init_cfg(e, &c, NULL);
+	env_init_cfg(e, &c, NULL, NULL);
 }
 
 static inline void env_free(env *e)

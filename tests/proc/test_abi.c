@@ -197,3 +197,60 @@ TEST(abi_memory_limit)
 		   HB_ELIMIT);
 	env_free(&e);
 }
+
+/* Lumps on disk: a guest reads back what is there, a corrupt file is
+ * HB_ECORRUPT (never served), a missing id HB_ENOENT. */
+TEST(abi_lumps_on_disk)
+{
+	env e;
+	hr_config c;
+	hl_id id;
+	hr_handle h;
+	const char *dir;
+	char path[700], hex[HL_ID_HEX];
+	FILE *f;
+
+	hr_config_init(&c);
+	c.schedulers = 2;
+	dir = ht_tmpdir();
+	env_init_cfg(&e, &c, NULL, dir);
+	id = put_bytes(&e, "on disk", 7);
+	h = spawn(&e, "load_id", NULL, 0);
+	ASSERT_OK(hr_host_send(e.rt, h, id.b, 32, NULL, 0));
+	expect(&e, "0 7");
+	/* corrupt the file, drop the memory copy: the load sees it */
+	hl_id_to_hex(&id, hex);
+	snprintf(path, sizeof path, "%s/lumps/%.2s/%s", dir, hex, hex);
+	f = fopen(path, "r+b");
+	ASSERT_NOT_NULL(f);
+	fputc('X', f);
+	fclose(f);
+	hl_store_trim(e.store, 0);
+	ASSERT_OK(hr_host_send(e.rt, h, id.b, 32, NULL, 0));
+	expect(&e, "-19 0"); /* HB_ECORRUPT */
+	ASSERT_OK(hr_host_send(e.rt, h, id.b, 32, NULL, 0));
+	expect(&e, "-4 0"); /* moved aside: now HB_ENOENT */
+	ASSERT_OK(hr_host_send(e.rt, h, "quit", 4, NULL, 0));
+	env_free(&e);
+}
+
+/* Killed while its lumps are being written: nothing leaks (ASan), the
+ * runtime goes on. */
+TEST(abi_kill_during_lump_io)
+{
+	env e;
+	hr_handle h;
+	int i;
+
+	env_init(&e, 2);
+	for (i = 0; i < 5; i++) {
+		h = spawn_m(&e, "lump_loop", NULL, 0);
+		expect(&e, "writing");
+		sleep_ms(5 * i);
+		ASSERT_OK(hr_host_kill(e.rt, h));
+		expect_down(&e, HR_EXIT_KILLED, NULL, 0);
+	}
+	spawn(&e, "hello", NULL, 0);
+	expect(&e, "hello");
+	env_free(&e);
+}

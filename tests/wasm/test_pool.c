@@ -1,8 +1,7 @@
 /* test_pool.c — memory pools: a memory handed out again is all zeros but
- * for the module's data segments, whatever its last owner wrote (small
- * memories, zeroed whole once hot, and large ones, zeroed page by page),
- * memories over the size cap or the budget are not kept, and the pool
- * outlives its creator's reference while instances use it. */
+ * for the module's data segments, whatever its last owner wrote (grown
+ * or not), memories over the size cap or the budget are not kept, and
+ * the pool outlives its creator's reference while instances use it. */
 #include "helpers.h"
 
 /* Memory 0 of a fresh instance without a pool: what a reused memory must
@@ -63,8 +62,9 @@ TEST(pool_reused_memory_is_clean)
 	image = fresh_image(m, &g, &isize);
 	ASSERT_OK(hw_mempool_new(4u << 20, 64u << 20, &pool));
 	o.mem_pool = pool;
-	/* rounds 0..5: small memories (zeroed page by page, then, once hot,
-	 * whole); 6..9 grown past 256 KiB (page by page again) */
+	/* rounds 0..5: as the module made it (zeroed page by page, then,
+	 * from the 4th time, whole); 6..9 grown past 256 KiB (page by page
+	 * again) */
 	for (round = 0; round < 10; round++) {
 		hw_instance *a = guest_instance(m, &g, &o);
 		uint32_t r = 0, arg = 7;

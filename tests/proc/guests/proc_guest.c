@@ -618,6 +618,47 @@ EXPORT("lumps") void lumps(void)
 	hearth_v1_cap_send(INBOX, id, 32, NULL, 0);
 }
 
+/* Receives lump ids (32-byte messages) and answers "<rc> <len>" for
+ * lump_load of each; "quit" ends it. */
+EXPORT("load_id") void load_id(void)
+{
+	for (;;) {
+		uint8_t id[33];
+		char buf[40];
+		size_t n = 0;
+		int32_t s = hearth_v1_mb_recv(0, -1), len, l;
+
+		len = hearth_v1_sig_read(s, 0, id, sizeof id);
+		hearth_v1_sig_free(s);
+		if (len != 32)
+			return;
+		l = hearth_v1_lump_load(id);
+		gt_num(buf, &n, l < 0 ? l : 0);
+		gt_str(buf, &n, " ");
+		gt_num(buf, &n, l < 0 ? 0 : hearth_v1_lump_len(l));
+		if (l >= 0)
+			hearth_v1_lump_free(l);
+		gt_send(INBOX, buf);
+	}
+}
+
+/* Writes 64 KiB lumps without end (for kills during lump I/O). */
+EXPORT("lump_loop") void lump_loop(void)
+{
+	static uint8_t big[65536];
+	uint8_t id[32];
+
+	gt_send(INBOX, "writing");
+	for (uint32_t i = 0;; i++) {
+		int32_t l;
+
+		memcpy(big, &i, sizeof i);
+		l = hearth_v1_lump_new(big, sizeof big, id);
+		CHECK(l >= 0);
+		hearth_v1_lump_free(l);
+	}
+}
+
 EXPORT("misc") void misc(void)
 {
 	uint8_t r1[32] = {0}, r2[32] = {0};
@@ -627,6 +668,7 @@ EXPORT("misc") void misc(void)
 	CHECK_EQ(hearth_v1_random(r1, 32), 0);
 	CHECK_EQ(hearth_v1_random(r2, 32), 0);
 	CHECK(memcmp(r1, r2, 32) != 0);
+	CHECK_EQ(hearth_v1_random(0, HEARTH_MAX_RANDOM + 1), HEARTH_ELIMIT);
 	CHECK(hearth_v1_time_wall() > 1600000000ll * 1000000000ll);
 	CHECK(hearth_v1_time_now() > 0);
 	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_NAME, "renamed", 7), 0);
