@@ -335,9 +335,19 @@ int hearth_set_license(const char *s)
 
 int hearth_random(void *buf, size_t len)
 {
-	if (len > UINT32_MAX)
-		return HB_EINVAL;
-	return hearth_v1_random(buf, (uint32_t)len) < 0 ? HB_EIO : 0;
+	uint8_t *p = buf;
+
+	/* the host fills at most 64 KiB per call (one host call stays short) */
+	while (len > 0) {
+		uint32_t n = len > 65536 ? 65536 : (uint32_t)len;
+		int32_t rc = hearth_v1_random(p, n);
+
+		if (rc < 0)
+			return rc;
+		p += n;
+		len -= n;
+	}
+	return 0;
 }
 
 uint64_t hearth_random_u64(void)

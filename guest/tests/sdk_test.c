@@ -755,6 +755,19 @@ HT_TEST(random_and_metadata)
 	HT_ASSERT_OK(hearth_random(b, sizeof b));
 	HT_ASSERT(memcmp(a, b, sizeof a) != 0);
 	HT_ASSERT(memcmp(a, zero, sizeof a) != 0);
+	/* more than the host gives in one call: filled to the last byte */
+	{
+		enum { BIG = 200000 };
+		uint8_t *big = calloc(1, BIG);
+		int zeros = 0;
+
+		HT_ASSERT(big != NULL);
+		HT_ASSERT_OK(hearth_random(big, BIG));
+		for (int i = BIG - 4096; i < BIG; i++)
+			zeros += big[i] == 0;
+		HT_ASSERT_LT(zeros, 100); /* ~16 expected of 4096 */
+		free(big);
+	}
 	HT_ASSERT_OK(hearth_set_name("sdk-test"));
 	HT_ASSERT_OK(hearth_set_description("tests the SDK"));
 	HT_ASSERT_OK(hearth_set_authors("Hearth"));
