@@ -53,9 +53,9 @@ typedef struct env {
 	hl_assets *assets;
 	hp_host *hp;
 	hl_id guest;
-	hr_handle reg;	  /* the host registry */
-	uint32_t mb;	  /* the host inbox */
-	hr_handle inbox;  /* SEND to it */
+	hr_handle reg;	 /* the host registry */
+	uint32_t mb;	 /* the host inbox */
+	hr_handle inbox; /* SEND to it */
 } env;
 
 static void env_new(env *e)
@@ -186,7 +186,6 @@ typedef struct driver {
 } driver;
 
 static const uint32_t mailbox0 = 0;
-
 
 static hr_run driver_run(hr_ctx *cx, void *st, hr_slice *sl)
 {
@@ -359,8 +358,9 @@ static double bench_idle(long n)
 	}
 	usleep(100000);
 	after = rss_bytes();
-	fprintf(stderr, "bench_procs: %ld idle Wasm processes: %.1f MiB "
-			"resident more (%u alive)\n",
+	fprintf(stderr,
+		"bench_procs: %ld idle Wasm processes: %.1f MiB "
+		"resident more (%u alive)\n",
 		n, (double)(after - before) / (1 << 20), hr_rt_nprocs(e.rt));
 	env_free(&e);
 	return (double)(after - before) / 1024.0 / (double)n;
@@ -380,14 +380,23 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': nsched = (unsigned)atoi(optarg); break;
-		case 'q': scale = 10; break;
-		case 'o': only = optarg; break;
-		case 'g': guest_path = optarg; break;
+		case 's':
+			nsched = (unsigned)atoi(optarg);
+			break;
+		case 'q':
+			scale = 10;
+			break;
+		case 'o':
+			only = optarg;
+			break;
+		case 'g':
+			guest_path = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s --guest bench_guest.wasm "
-					"[--schedulers N] [--quick] "
-					"[--only a,b]\n",
+			fprintf(stderr,
+				"usage: %s --guest bench_guest.wasm "
+				"[--schedulers N] [--quick] "
+				"[--only a,b]\n",
 				argv[0]);
 			return 2;
 		}
@@ -416,7 +425,8 @@ int main(int argc, char **argv)
 	}
 	if (WANT("ring")) {
 		printf("ring_hop_ns %.1f\n",
-		       bench_ring(ring_n, 100 / scale, "ring_node", "ring_last"));
+		       bench_ring(ring_n, 100 / scale, "ring_node",
+				  "ring_last"));
 		printf("ring_raw_hop_ns %.1f\n",
 		       bench_ring(ring_n, 100 / scale, "ring_raw_node",
 				  "ring_raw_last"));

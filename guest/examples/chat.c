@@ -20,8 +20,8 @@
 #include "hearth.h"
 
 #define MAX_MEMBERS 60 /* one poll covers mailbox 0 and every session */
-#define CHATTERS 3
-#define LINES 5
+#define CHATTERS    3
+#define LINES	    5
 
 typedef struct member {
 	char name[32];
@@ -201,8 +201,7 @@ HEARTH_ENTRY(room)
 /* ---- members ---- */
 
 /* Join room as name; OUT: *session. */
-static int join_room(hearth_cap room_cap, const char *name,
-		     hearth_cap *session)
+static int join_room(hearth_cap room_cap, const char *name, hearth_cap *session)
 {
 	hearth_cap inbox;
 	hearth_msg reply;
@@ -304,11 +303,10 @@ HEARTH_ENTRY(chatter)
 		uint32_t n, len;
 
 		hearth_msg_reader(&m, &r);
-		if (hb_mp_get_array(&r, &n) || n != 3 || hb_mp_next(&r, &kind) ||
-		    !hb_mp_str_eq(&kind, "start") ||
+		if (hb_mp_get_array(&r, &n) || n != 3 ||
+		    hb_mp_next(&r, &kind) || !hb_mp_str_eq(&kind, "start") ||
 		    hb_mp_get_str(&r, &s, &len) || len >= sizeof name ||
-		    hb_mp_get_int(&r, &index) || index < 0 ||
-		    index >= CHATTERS)
+		    hb_mp_get_int(&r, &index) || index < 0 || index >= CHATTERS)
 			hearth_fail("chatter: bad start message");
 		memcpy(name, s, len);
 		name[len] = 0;
@@ -428,8 +426,10 @@ HEARTH_ENTRY(main)
 		hearth_fail("chat: %s %s", hb_strerror(rc), why);
 	for (int i = 0; i < CHATTERS; i++) {
 		hearth_cap caps[3] = {HEARTH_REGISTRY, HEARTH_CAP_NONE, self};
-		hearth_spawn_opts c = {.entry = "chatter", .caps = caps,
-				       .ncaps = 3, .link = true};
+		hearth_spawn_opts c = {.entry = "chatter",
+				       .caps = caps,
+				       .ncaps = 3,
+				       .link = true};
 		hb_buf b;
 
 		hearth_cap_demote(room_cap, HEARTH_PERM_SEND, &caps[1]);

@@ -12,7 +12,7 @@
 
 #include "hearth.h"
 
-#define CLIENTS 4
+#define CLIENTS	    4
 #define CLIENT_ADDS 100
 
 static void answer_value(const hearth_msg *req, int64_t v)
@@ -56,7 +56,7 @@ HEARTH_ENTRY(counter)
 		} else {
 			hearth_reply_err(&m, HB_EMALFORMED, "unknown request");
 		}
-next:
+	next:
 		hearth_msg_free(&m);
 	}
 }
@@ -95,7 +95,10 @@ HEARTH_ENTRY(client)
 {
 	for (int i = 0; i < CLIENT_ADDS; i++)
 		call(1, "add", 1);
-	if (hearth_send(2, "\x91\xa4" "done", 6, NULL, 0))
+	if (hearth_send(2,
+			"\x91\xa4"
+			"done",
+			6, NULL, 0))
 		hearth_fail("client: cannot report");
 }
 
@@ -124,16 +127,19 @@ HEARTH_ENTRY(main)
 		hearth_fail("no self capability");
 	for (i = 0; i < CLIENTS; i++) {
 		hearth_cap caps[3] = {HEARTH_REGISTRY, HEARTH_CAP_NONE, self};
-		hearth_spawn_opts c = {.entry = "client", .caps = caps,
-				       .ncaps = 3, .link = true};
+		hearth_spawn_opts c = {.entry = "client",
+				       .caps = caps,
+				       .ncaps = 3,
+				       .link = true};
 
-		if (hearth_cap_demote(counter, HEARTH_PERM_SEND |
-						       HEARTH_PERM_MONITOR,
+		if (hearth_cap_demote(counter,
+				      HEARTH_PERM_SEND | HEARTH_PERM_MONITOR,
 				      &caps[1]))
 			hearth_fail("demote");
 		rc = hearth_spawn(spawner, &c, &clients[i], why, sizeof why);
 		if (rc)
-			hearth_fail("spawn client: %s %s", hb_strerror(rc), why);
+			hearth_fail("spawn client: %s %s", hb_strerror(rc),
+				    why);
 		hearth_cap_unref(caps[1]);
 	}
 	while (done < CLIENTS) {
@@ -142,14 +148,16 @@ HEARTH_ENTRY(main)
 		if (hearth_recv(0, 30 * HEARTH_SEC, &m))
 			hearth_fail("clients did not finish");
 		if (m.kind == HEARTH_SIG_MESSAGE && m.len == 6 &&
-		    memcmp(m.data, "\x91\xa4" "done", 6) == 0)
+		    memcmp(m.data,
+			   "\x91\xa4"
+			   "done",
+			   6) == 0)
 			done++;
 		hearth_msg_free(&m);
 	}
 	v = call(counter, "get", 0);
 	if (v != 5050 + CLIENTS * CLIENT_ADDS)
-		hearth_fail("counter: %lld after the clients",
-			    (long long)v);
+		hearth_fail("counter: %lld after the clients", (long long)v);
 	hearth_info("counter: %lld after %d clients x %d adds", (long long)v,
 		    CLIENTS, CLIENT_ADDS);
 	for (i = 0; i < CLIENTS; i++)
@@ -177,8 +185,10 @@ HEARTH_ENTRY(demo)
 		hearth_sleep(2 * HEARTH_SEC);
 		if (hearth_registry_get(HEARTH_REGISTRY, "counter", &counter))
 			continue; /* not (yet) there */
-		if (hearth_request(counter, "\x92\xa3" "add\x01", 6, NULL, 0,
-				   5 * HEARTH_SEC, &reply) == 0) {
+		if (hearth_request(counter,
+				   "\x92\xa3"
+				   "add\x01",
+				   6, NULL, 0, 5 * HEARTH_SEC, &reply) == 0) {
 			if (hearth_reply_status(&reply, &r, &n, NULL, 0) == 0 &&
 			    n == 1 && hb_mp_get_int(&r, &v) == 0 &&
 			    (v == 1 || v % 10 == 0))

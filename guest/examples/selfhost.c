@@ -135,10 +135,10 @@ static int assemble(hb_buf *out, int32_t k)
 	hb_buf_push(&code, 0x7f);
 	send_to_parent(&code, 0, (int32_t)strlen(GREETING));
 	i32_const(&code, k);
-	hb_buf_append(&code, "\x21\x00", 2);	 /* local.set $i */
-	hb_buf_append(&code, "\x03\x40", 2);	 /* loop */
+	hb_buf_append(&code, "\x21\x00", 2); /* local.set $i */
+	hb_buf_append(&code, "\x03\x40", 2); /* loop */
 	hb_buf_append(&code, "\x20\x01\x20\x00\x6a\x21\x01", 7); /* s += i */
-	hb_buf_append(&code, "\x20\x00", 2);	 /* local.get $i */
+	hb_buf_append(&code, "\x20\x00", 2); /* local.get $i */
 	i32_const(&code, 1);
 	hb_buf_append(&code, "\x6b\x22\x00", 3); /* i32.sub, local.tee $i */
 	hb_buf_append(&code, "\x0d\x00", 2);	 /* br_if 0 */
@@ -219,9 +219,12 @@ HEARTH_ENTRY(main)
 	{
 		/* linked before it runs, and we trap exits: its exit comes as
 		 * a signal with its reason, however soon it ends */
-		hearth_spawn_opts o = {.lump = &id, .entry = "main",
-				       .name = "generated", .caps = caps,
-				       .ncaps = 2, .link = true};
+		hearth_spawn_opts o = {.lump = &id,
+				       .entry = "main",
+				       .name = "generated",
+				       .caps = caps,
+				       .ncaps = 2,
+				       .link = true};
 
 		hearth_trap_exits(true);
 		rc = hearth_spawn(spawner, &o, &child, why, sizeof why);

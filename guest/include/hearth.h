@@ -33,16 +33,16 @@ extern "C" {
  * processes.
  * --------------------------------------------------------------------- */
 #define HEARTH_EXPORT(name) __attribute__((export_name(name), used))
-#define HEARTH_ENTRY(fn)                                                      \
-	HEARTH_EXPORT(#fn) void hearth_entry_##fn(void);                      \
+#define HEARTH_ENTRY(fn)                                                       \
+	HEARTH_EXPORT(#fn) void hearth_entry_##fn(void);                       \
 	void hearth_entry_##fn(void)
 
 /* ---------------------------------------------------------------------
  * Units and constants
  * --------------------------------------------------------------------- */
-#define HEARTH_US 1000LL
-#define HEARTH_MS 1000000LL
-#define HEARTH_SEC 1000000000LL
+#define HEARTH_US      1000LL
+#define HEARTH_MS      1000000LL
+#define HEARTH_SEC     1000000000LL
 #define HEARTH_FOREVER (-1LL) /* a timeout that never expires */
 /* Timeout of the SDK's own requests (registry, spawner). */
 #define HEARTH_DEFAULT_TIMEOUT (10 * HEARTH_SEC)
@@ -129,28 +129,28 @@ int hearth_self(unsigned perms, hearth_cap *out);
  * Small payloads live inside the struct: pass a hearth_msg by pointer,
  * never copy it by value.
  * --------------------------------------------------------------------- */
-#define HEARTH_MSG_INLINE 192	  /* payload bytes kept without malloc */
-#define HEARTH_MSG_INLINE_CAPS 8  /* capabilities kept without malloc */
-#define HEARTH_REASON_TEXT 65	  /* reason text kept (64 and a NUL) */
+#define HEARTH_MSG_INLINE      192 /* payload bytes kept without malloc */
+#define HEARTH_MSG_INLINE_CAPS 8   /* capabilities kept without malloc */
+#define HEARTH_REASON_TEXT     65  /* reason text kept (64 and a NUL) */
 
 /* Layout: what a small message without capabilities touches (the header
  * and the first payload bytes) is contiguous, so that receiving it touches
  * as few cache lines as possible (it matters when thousands of processes
  * take turns: each one's memory is cold). */
 typedef struct hearth_msg {
-	int kind;	      /* HEARTH_SIG_MESSAGE, _DOWN, _EXIT */
-	uint32_t mailbox;     /* the mailbox it came to */
-	uint32_t index;	      /* hearth_poll: position of its mailbox */
+	int kind;	  /* HEARTH_SIG_MESSAGE, _DOWN, _EXIT */
+	uint32_t mailbox; /* the mailbox it came to */
+	uint32_t index;	  /* hearth_poll: position of its mailbox */
 	uint32_t ncaps;
-	const uint8_t *data;  /* len bytes, valid until hearth_msg_free */
+	const uint8_t *data; /* len bytes, valid until hearth_msg_free */
 	size_t len;
-	hearth_cap *caps;     /* ncaps handles; HEARTH_CAP_NONE where one
-				 could not be imported (or was taken) */
+	hearth_cap *caps; /* ncaps handles; HEARTH_CAP_NONE where one
+			     could not be imported (or was taken) */
 	/* DOWN and EXIT: caps[0] is a handle to the process that died. */
-	int32_t reason;	      /* its exit code (HEARTH_EXIT_*) */
+	int32_t reason;		 /* its exit code (HEARTH_EXIT_*) */
 	const char *reason_text; /* its reason text (NUL-terminated, at most
 				    64 bytes); "" for a message */
-	uint64_t ref;	      /* DOWN: the monitor reference */
+	uint64_t ref;		 /* DOWN: the monitor reference */
 	/* private */
 	uint8_t *heap_;
 	hearth_cap *caps_heap_;
@@ -299,14 +299,14 @@ typedef struct hearth_limits {
 } hearth_limits;		 /* 0 fields: the host's defaults */
 
 typedef struct hearth_spawn_opts {
-	const hearth_id *lump; /* NULL: this module's own lump */
-	const char *entry;	    /* exported () -> () function */
-	const char *name;	    /* process name; NULL: the entry's */
-	bool link;		    /* link the child to this process */
-	const hearth_cap *caps;	    /* the child's initial capabilities, */
-	uint32_t ncaps;		    /* at handles 0..ncaps-1 */
+	const hearth_id *lump;	     /* NULL: this module's own lump */
+	const char *entry;	     /* exported () -> () function */
+	const char *name;	     /* process name; NULL: the entry's */
+	bool link;		     /* link the child to this process */
+	const hearth_cap *caps;	     /* the child's initial capabilities, */
+	uint32_t ncaps;		     /* at handles 0..ncaps-1 */
 	const hearth_limits *limits; /* NULL: defaults */
-	int64_t timeout_ns;	    /* 0: HEARTH_DEFAULT_TIMEOUT */
+	int64_t timeout_ns;	     /* 0: HEARTH_DEFAULT_TIMEOUT */
 } hearth_spawn_opts;
 
 /* The spawner service, from registry reg. OUT: *out. */
@@ -334,9 +334,9 @@ int hearth_spawn(hearth_cap spawner, const hearth_spawn_opts *o,
  *   ["stop"]     -> ["ok"], then it stops its children and returns
  * --------------------------------------------------------------------- */
 enum {
-	HEARTH_ONE_FOR_ONE = 0,	 /* restart the child that died */
-	HEARTH_ONE_FOR_ALL = 1,	 /* stop every other, restart them all */
-	HEARTH_REST_FOR_ONE = 2	 /* restart it and those started after it */
+	HEARTH_ONE_FOR_ONE = 0, /* restart the child that died */
+	HEARTH_ONE_FOR_ALL = 1, /* stop every other, restart them all */
+	HEARTH_REST_FOR_ONE = 2 /* restart it and those started after it */
 };
 enum {
 	HEARTH_PERMANENT = 0, /* always restarted */
@@ -386,9 +386,8 @@ int64_t hearth_wall(void); /* Unix epoch, ns */
 /* Suspend the process for ns (messages wait). */
 int hearth_sleep(int64_t ns);
 /* Send as hearth_send, ns from now. OUT: *id (may be NULL). */
-int hearth_send_after(hearth_cap c, int64_t ns, const void *data,
-		      size_t len, const hearth_cap *caps, uint32_t ncaps,
-		      uint64_t *id);
+int hearth_send_after(hearth_cap c, int64_t ns, const void *data, size_t len,
+		      const hearth_cap *caps, uint32_t ncaps, uint64_t *id);
 /* HB_ENOENT if it already fired or was cancelled. */
 int hearth_timer_cancel(uint64_t id);
 
@@ -399,8 +398,8 @@ void hearth_log(int level, const char *fmt, ...)
 void hearth_vlog(int level, const char *fmt, va_list ap);
 void hearth_log_str(int level, const char *s, size_t len);
 #define hearth_error(...) hearth_log(HEARTH_LOG_ERROR, __VA_ARGS__)
-#define hearth_warn(...) hearth_log(HEARTH_LOG_WARN, __VA_ARGS__)
-#define hearth_info(...) hearth_log(HEARTH_LOG_INFO, __VA_ARGS__)
+#define hearth_warn(...)  hearth_log(HEARTH_LOG_WARN, __VA_ARGS__)
+#define hearth_info(...)  hearth_log(HEARTH_LOG_INFO, __VA_ARGS__)
 #define hearth_debug(...) hearth_log(HEARTH_LOG_DEBUG, __VA_ARGS__)
 
 /* Process metadata (UTF-8; long values are cut by the host). */

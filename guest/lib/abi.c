@@ -7,9 +7,9 @@
 
 const char *hearth_exit_name(int32_t code)
 {
-	static const char *const names[] = {
-		"normal", "killed", "trap",  "oom",
-		"error",  "shutdown", "limit", "noproc"};
+	static const char *const names[] = {"normal", "killed", "trap",
+					    "oom",    "error",	"shutdown",
+					    "limit",  "noproc"};
 
 	if (code >= 0 && code < (int32_t)(sizeof names / sizeof names[0]))
 		return names[code];
@@ -152,17 +152,16 @@ int hearth_sleep(int64_t ns)
 	return hearth_v1_sleep(ns < 0 ? 0 : ns);
 }
 
-int hearth_send_after(hearth_cap c, int64_t ns, const void *data,
-		      size_t len, const hearth_cap *caps, uint32_t ncaps,
-		      uint64_t *id)
+int hearth_send_after(hearth_cap c, int64_t ns, const void *data, size_t len,
+		      const hearth_cap *caps, uint32_t ncaps, uint64_t *id)
 {
 	uint64_t r = 0;
 	int rc;
 
 	if (len > UINT32_MAX)
 		return HB_ETOOBIG;
-	rc = hearth_v1_timer_send_after(c, ns < 0 ? 0 : ns, data,
-					(uint32_t)len, caps, ncaps, &r);
+	rc = hearth_v1_timer_send_after(c, ns < 0 ? 0 : ns, data, (uint32_t)len,
+					caps, ncaps, &r);
 	if (rc < 0)
 		return rc;
 	if (id)
@@ -360,7 +359,8 @@ uint64_t hearth_random_u64(void)
 
 _Noreturn void hearth_exit(int code, const char *text)
 {
-	hearth_v1_exit(code, text ? text : "", text ? (uint32_t)strlen(text) : 0);
+	hearth_v1_exit(code, text ? text : "",
+		       text ? (uint32_t)strlen(text) : 0);
 }
 
 _Noreturn void hearth_fail(const char *fmt, ...)

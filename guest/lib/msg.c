@@ -44,8 +44,8 @@ static int take_signal(int32_t sig, uint32_t mb, hearth_msg *m)
 	if (ncaps == HEARTH_MSG_INLINE_CAPS) {
 		ncaps = hearth_v1_sig_ncaps(sig);
 		if (ncaps > HEARTH_MSG_INLINE_CAPS) {
-			m->caps_heap_ = malloc((size_t)ncaps *
-					       sizeof(hearth_cap));
+			m->caps_heap_ =
+				malloc((size_t)ncaps * sizeof(hearth_cap));
 			if (!m->caps_heap_) {
 				/* keep the inline ones (released below) and
 				 * release the rest through a window */
@@ -59,7 +59,8 @@ static int take_signal(int32_t sig, uint32_t mb, hearth_msg *m)
 				goto out;
 			}
 			m->caps = m->caps_heap_;
-			ncaps = hearth_v1_sig_caps(sig, m->caps, (uint32_t)ncaps);
+			ncaps = hearth_v1_sig_caps(sig, m->caps,
+						   (uint32_t)ncaps);
 		}
 	}
 	m->ncaps = ncaps < 0 ? 0 : (uint32_t)ncaps;

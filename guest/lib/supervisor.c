@@ -17,7 +17,7 @@
 #include "sdk_int.h"
 
 #define DEFAULT_SHUTDOWN (5 * HEARTH_SEC)
-#define MAX_INTENSITY 10000 /* restart stamps kept */
+#define MAX_INTENSITY	 10000 /* restart stamps kept */
 
 typedef struct sup_child {
 	hearth_cap cap;
@@ -29,9 +29,9 @@ typedef struct sup {
 	sup_child *ch;
 	hearth_cap *grave; /* stopped children whose exit is still due */
 	uint32_t ngrave, grave_cap;
-	int64_t *stamps;   /* ring of the last max_restarts restart times */
+	int64_t *stamps; /* ring of the last max_restarts restart times */
 	uint32_t nstamps, next_stamp;
-	uint32_t stop_mb;  /* where downs of children we stop arrive */
+	uint32_t stop_mb; /* where downs of children we stop arrive */
 	bool stop_requested;
 } sup;
 
@@ -56,8 +56,7 @@ static int start_child(sup *s, uint32_t i)
 	o.link = true;
 	if (!o.name)
 		o.name = c->id;
-	rc = hearth_spawn(s->spec->spawner, &o, &s->ch[i].cap, why,
-			  sizeof why);
+	rc = hearth_spawn(s->spec->spawner, &o, &s->ch[i].cap, why, sizeof why);
 	if (rc) {
 		s->ch[i].cap = HEARTH_CAP_NONE;
 		hearth_warn("supervisor: cannot start %s: %s%s%s", c->id,
@@ -90,7 +89,7 @@ static void stop_child(sup *s, uint32_t i)
 	hearth_cap c = s->ch[i].cap;
 	uint64_t ref;
 	int64_t timeout = s->spec->shutdown_ns > 0 ? s->spec->shutdown_ns
-							: DEFAULT_SHUTDOWN;
+						   : DEFAULT_SHUTDOWN;
 	hearth_msg m;
 	int rc;
 
@@ -185,7 +184,8 @@ static int child_died(sup *s, uint32_t i, int32_t reason)
 			continue; /* a failed start counts as a death */
 		}
 		for (j = first; j < sp->nchildren; j++) {
-			if (j != i && sp->children[j].restart == HEARTH_TEMPORARY)
+			if (j != i &&
+			    sp->children[j].restart == HEARTH_TEMPORARY)
 				continue;
 			if (start_child(s, j) != 0)
 				break;
@@ -251,8 +251,8 @@ static void answer_get(sup *s, const hearth_msg *m, const char *name,
 		return;
 	}
 	if (i < 0 || s->ch[i].cap < 0) {
-		hearth_reply_err(m, HB_ENOENT, i < 0 ? "no such child"
-						     : "child not running");
+		hearth_reply_err(m, HB_ENOENT,
+				 i < 0 ? "no such child" : "child not running");
 		return;
 	}
 	if (hearth_cap_demote(s->ch[i].cap,

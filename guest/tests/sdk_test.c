@@ -25,8 +25,10 @@ static hearth_cap spawn_self(const char *entry, const hearth_cap *extra,
 			     uint32_t nextra, bool link)
 {
 	hearth_cap caps[8] = {HEARTH_REGISTRY}, sp = spawner(), child;
-	hearth_spawn_opts o = {.entry = entry, .caps = caps,
-			       .ncaps = 1 + nextra, .link = link};
+	hearth_spawn_opts o = {.entry = entry,
+			       .caps = caps,
+			       .ncaps = 1 + nextra,
+			       .link = link};
 	char why[128];
 	int rc;
 
@@ -300,8 +302,8 @@ HT_TEST(big_message_many_caps)
 		data[i] = (uint8_t)(i * 7);
 	for (i = 0; i < NCAPS; i++) {
 		HT_ASSERT_OK(hearth_mailbox_new(&mbs[i]));
-		HT_ASSERT_OK(hearth_mailbox_cap(mbs[i], HEARTH_PERM_SEND,
-						&caps[i]));
+		HT_ASSERT_OK(
+			hearth_mailbox_cap(mbs[i], HEARTH_PERM_SEND, &caps[i]));
 	}
 	HT_ASSERT_OK(hearth_send(self, data, LEN, caps, NCAPS));
 	HT_ASSERT_OK(hearth_recv(0, 5 * HEARTH_SEC, &m));
@@ -508,8 +510,8 @@ HT_TEST(request_error_reply)
 	hearth_msg reply;
 	char why[32];
 
-	HT_ASSERT_OK(hearth_request(svc, "?", 1, NULL, 0, 5 * HEARTH_SEC,
-				    &reply));
+	HT_ASSERT_OK(
+		hearth_request(svc, "?", 1, NULL, 0, 5 * HEARTH_SEC, &reply));
 	HT_ASSERT_ERR(hearth_reply_status(&reply, NULL, NULL, why, sizeof why),
 		      HB_EBUSY);
 	HT_ASSERT_STREQ(why, "busy now");
@@ -524,9 +526,9 @@ HT_TEST(request_timeout)
 	hearth_msg reply;
 	int64_t t0 = hearth_now();
 
-	HT_ASSERT_ERR(hearth_request(svc, "?", 1, NULL, 0, 50 * HEARTH_MS,
-				     &reply),
-		      HB_ETIMEDOUT);
+	HT_ASSERT_ERR(
+		hearth_request(svc, "?", 1, NULL, 0, 50 * HEARTH_MS, &reply),
+		HB_ETIMEDOUT);
 	HT_ASSERT_GE(hearth_now() - t0, 50 * HEARTH_MS);
 	/* the reply mailbox and monitor are gone: nothing arrives later */
 	HT_ASSERT_ERR(hearth_recv(0, 20 * HEARTH_MS, &reply), HB_ETIMEDOUT);
@@ -541,14 +543,14 @@ HT_TEST(request_to_dying_service)
 	int64_t t0 = hearth_now();
 
 	/* the monitor, not the (long) timeout, ends the wait */
-	HT_ASSERT_ERR(hearth_request(svc, "?", 1, NULL, 0, 60 * HEARTH_SEC,
-				     &reply),
-		      HB_EDEAD);
+	HT_ASSERT_ERR(
+		hearth_request(svc, "?", 1, NULL, 0, 60 * HEARTH_SEC, &reply),
+		HB_EDEAD);
 	HT_ASSERT_LT(hearth_now() - t0, 30 * HEARTH_SEC);
 	/* a dead service refuses at once */
-	HT_ASSERT_ERR(hearth_request(svc, "?", 1, NULL, 0, 60 * HEARTH_SEC,
-				     &reply),
-		      HB_EDEAD);
+	HT_ASSERT_ERR(
+		hearth_request(svc, "?", 1, NULL, 0, 60 * HEARTH_SEC, &reply),
+		HB_EDEAD);
 	hearth_cap_unref(svc);
 }
 
@@ -565,9 +567,9 @@ HT_TEST(registry_client)
 	HT_ASSERT(hearth_cap_perms(c) & HEARTH_PERM_SEND);
 	HT_ASSERT(!(hearth_cap_perms(c) & HEARTH_PERM_KILL));
 	hearth_cap_unref(c);
-	HT_ASSERT_ERR(hearth_registry_get(HEARTH_REGISTRY, "no-such-service",
-					  &c),
-		      HB_ENOENT);
+	HT_ASSERT_ERR(
+		hearth_registry_get(HEARTH_REGISTRY, "no-such-service", &c),
+		HB_ENOENT);
 	HT_ASSERT_OK(hearth_registry_list(HEARTH_REGISTRY, &names));
 	for (i = 0; i < names.n; i++) {
 		found |= strcmp(names.names[i], "wasm-spawner") == 0;
@@ -651,15 +653,13 @@ HT_TEST(spawn_errors_are_clear)
 	hearth_id bogus, junk;
 	char why[128];
 
-	HT_ASSERT_ERR(hearth_spawn(sp, &o, &child, why, sizeof why),
-		      HB_ENOENT);
+	HT_ASSERT_ERR(hearth_spawn(sp, &o, &child, why, sizeof why), HB_ENOENT);
 	HT_ASSERT_MSG(strstr(why, "no_such_entry"), "why: %s", why);
 
 	memset(&bogus, 0xab, sizeof bogus);
 	o.lump = &bogus;
 	o.entry = "main";
-	HT_ASSERT_ERR(hearth_spawn(sp, &o, &child, why, sizeof why),
-		      HB_ENOENT);
+	HT_ASSERT_ERR(hearth_spawn(sp, &o, &child, why, sizeof why), HB_ENOENT);
 	HT_ASSERT_MSG(why[0], "no reason given");
 
 	HT_ASSERT_OK(hearth_lump_new("not a module", 12, &junk, NULL));
@@ -693,8 +693,8 @@ HT_TEST(timers)
 	hearth_msg m;
 	int64_t t0 = hearth_now();
 
-	HT_ASSERT_OK(hearth_send_after(self, 40 * HEARTH_MS, "late", 4, NULL,
-				       0, &id1));
+	HT_ASSERT_OK(hearth_send_after(self, 40 * HEARTH_MS, "late", 4, NULL, 0,
+				       &id1));
 	HT_ASSERT_OK(hearth_send_after(self, 10 * HEARTH_MS, "never", 5, NULL,
 				       0, &id2));
 	HT_ASSERT_OK(hearth_timer_cancel(id2));
@@ -720,8 +720,7 @@ HT_TEST(lumps)
 
 	HT_ASSERT_OK(hearth_lump_new(text, sizeof text, &id, &l));
 	HT_ASSERT_EQ(hearth_lump_len(l), sizeof text);
-	HT_ASSERT_EQ(hearth_lump_read(l, 2, buf, sizeof buf),
-		     sizeof text - 2);
+	HT_ASSERT_EQ(hearth_lump_read(l, 2, buf, sizeof buf), sizeof text - 2);
 	HT_ASSERT_MEMEQ(buf, text + 2, sizeof text - 2);
 	HT_ASSERT_EQ(hearth_lump_read(l, 1000, buf, sizeof buf), 0);
 	HT_ASSERT_OK(hearth_lump_id(l, &id2));

@@ -16,9 +16,12 @@ HEARTH_ENTRY(worker)
 	hearth_msg m;
 
 	while (hearth_recv(0, HEARTH_FOREVER, &m) == 0) {
-		bool crash = m.len == 7 &&
-			     memcmp(m.data, "\x91\xa5" "crash", 7) == 0;
-		bool quit = m.len == 6 && memcmp(m.data, "\x91\xa4quit", 6) == 0;
+		bool crash = m.len == 7 && memcmp(m.data,
+						  "\x91\xa5"
+						  "crash",
+						  7) == 0;
+		bool quit =
+			m.len == 6 && memcmp(m.data, "\x91\xa4quit", 6) == 0;
 
 		hearth_msg_free(&m);
 		if (crash)
@@ -93,8 +96,10 @@ HEARTH_ENTRY(sup_mixed)
 HEARTH_ENTRY(sup_parent)
 {
 	hearth_cap caps[1] = {HEARTH_REGISTRY}, sp, tree;
-	hearth_spawn_opts o = {.entry = "sup_one_for_one", .caps = caps,
-			       .ncaps = 1, .link = true};
+	hearth_spawn_opts o = {.entry = "sup_one_for_one",
+			       .caps = caps,
+			       .ncaps = 1,
+			       .link = true};
 	hearth_msg m;
 
 	if (hearth_spawner(HEARTH_REGISTRY, &sp) ||
@@ -184,7 +189,10 @@ static void crash(hearth_cap tree, int i)
 
 	HT_ASSERT(c >= 0);
 	HT_ASSERT_OK(hearth_monitor(c, 0, &ref));
-	HT_ASSERT_OK(hearth_send(c, "\x91\xa5" "crash", 7, NULL, 0));
+	HT_ASSERT_OK(hearth_send(c,
+				 "\x91\xa5"
+				 "crash",
+				 7, NULL, 0));
 	for (;;) {
 		HT_ASSERT_OK(hearth_recv(0, 20 * HEARTH_SEC, &m));
 		if (m.kind == HEARTH_SIG_DOWN && m.ref == ref)
@@ -232,11 +240,10 @@ static void strategy(const char *entry, const bool want_new[NKIDS])
 	settle(tree, 1, 1);
 	for (i = 0; i < NKIDS; i++) {
 		after[i] = child(tree, ids[i]);
-		HT_ASSERT_MSG(hearth_same_target(before[i], after[i]) ==
-				      !want_new[i],
-			      "%s: child %s %s", entry, ids[i],
-			      want_new[i] ? "was not restarted"
-					  : "was restarted");
+		HT_ASSERT_MSG(
+			hearth_same_target(before[i], after[i]) == !want_new[i],
+			"%s: child %s %s", entry, ids[i],
+			want_new[i] ? "was not restarted" : "was restarted");
 		hearth_cap_unref(before[i]);
 		hearth_cap_unref(after[i]);
 	}
@@ -387,8 +394,7 @@ HT_TEST(supervisor_follows_its_parent)
 {
 	hearth_cap caps[2] = {HEARTH_REGISTRY, HEARTH_CAP_NONE}, sp, parent;
 	hearth_cap tree, kid;
-	hearth_spawn_opts o = {.entry = "sup_parent", .caps = caps,
-			       .ncaps = 2};
+	hearth_spawn_opts o = {.entry = "sup_parent", .caps = caps, .ncaps = 2};
 	uint64_t tref, kref;
 	hearth_msg m;
 	int downs = 0;

@@ -30,8 +30,7 @@ static void tee(void *ud, hr_pid pid, const char *name, int level,
 	int n;
 
 	(void)ud;
-	n = snprintf(NULL, 0, "  [%c %s/%u] %.*s", c, nm, slot, (int)len,
-		     text);
+	n = snprintf(NULL, 0, "  [%c %s/%u] %.*s", c, nm, slot, (int)len, text);
 	line = malloc((size_t)n + 1);
 	if (!line)
 		return;
@@ -94,8 +93,8 @@ void gr_env_init(gr_env *e, unsigned schedulers)
 	ASSERT_OK(hp_plugin_add(e->hp));
 	ASSERT_OK(hr_rt_boot(e->rt, &e->reg));
 	ASSERT_OK(hr_host_mailbox_new(e->rt, &e->mb));
-	ASSERT_OK(hr_host_mailbox_cap(e->rt, e->mb, HR_PERM_SEND,
-				      &e->reporter));
+	ASSERT_OK(
+		hr_host_mailbox_cap(e->rt, e->mb, HR_PERM_SEND, &e->reporter));
 }
 
 void gr_env_free(gr_env *e)

@@ -28,9 +28,9 @@ typedef struct gr_env {
 
 /* What one guest process did, as seen by the runner. */
 typedef struct gr_result {
-	int32_t code;	    /* its exit code */
-	char reason[256];   /* its exit text */
-	bool failed;	    /* it reported an assertion failure */
+	int32_t code;	  /* its exit code */
+	char reason[256]; /* its exit text */
+	bool failed;	  /* it reported an assertion failure */
 	char fail_file[128];
 	int fail_line;
 	char fail_text[512];

@@ -150,24 +150,28 @@ TEST_TIMEOUT(init_boots_the_demo, 180)
 
 	/* init is the services' registry */
 	ASSERT_OK(ask(&e, init, "\x91\xa4list", 6, NULL, NULL));
-	ASSERT_OK(ask(&e, init, "\x92\xa3get\xa7" "counter", 13, &counter,
-		      NULL));
+	ASSERT_OK(ask(&e, init,
+		      "\x92\xa3get\xa7"
+		      "counter",
+		      13, &counter, NULL));
 	ASSERT(counter >= 0);
-	ASSERT_EQ(hr_host_perms(e.rt, counter),
-		  HR_PERM_SEND | HR_PERM_MONITOR);
+	ASSERT_EQ(hr_host_perms(e.rt, counter), HR_PERM_SEND | HR_PERM_MONITOR);
 	ASSERT_OK(ask(&e, counter, "\x91\xa3get", 5, NULL, &v));
 	ASSERT_GE(v, 0);
-	ASSERT_OK(ask(&e, counter, "\x92\xa3" "add\x64", 6, NULL, &v));
+	ASSERT_OK(ask(&e, counter,
+		      "\x92\xa3"
+		      "add\x64",
+		      6, NULL, &v));
 	ASSERT_GE(v, 100);
 	hr_host_ref_dec(e.rt, counter);
 	ASSERT_EQ(ask(&e, init, "\x92\xa3get\xa4nope", 10, NULL, NULL),
 		  HB_EPROTO);
 
 	/* the services do their work */
-	await_log("heard");			/* a bot heard the other */
-	await_log("ping-pong: burst 1,");	/* round trips */
-	await_log("selfhost: wrote a");		/* the self-hosting path */
-	await_log("init: selfhost is down");	/* ... which ends */
+	await_log("heard");		     /* a bot heard the other */
+	await_log("ping-pong: burst 1,");    /* round trips */
+	await_log("selfhost: wrote a");	     /* the self-hosting path */
+	await_log("init: selfhost is down"); /* ... which ends */
 	await_log("supervisor: crashy exited (trap"); /* and restarts */
 
 	/* killing init takes the tree down */
@@ -211,8 +215,8 @@ TEST_TIMEOUT(server_boots_through_init, 180)
 			_exit(126);
 		execl(HEARTH_BINARY_DIR "/bin/hearth-server", "hearth-server",
 		      "--data-dir", data, "--init",
-		      HEARTH_BINARY_DIR "/guests/init.wasm", "--exit-after", "6",
-		      "--status-every", "0", (char *)NULL);
+		      HEARTH_BINARY_DIR "/guests/init.wasm", "--exit-after",
+		      "6", "--status-every", "0", (char *)NULL);
 		_exit(127);
 	}
 	ASSERT_EQ(waitpid(pid, &st, 0), pid);

@@ -33,8 +33,8 @@ static void run_export(const char *mod, const char *entry)
 			r.reason);
 		if (r.failed)
 			ht__fail(r.fail_file, r.fail_line, "%s", r.fail_text);
-		ht__fail(__FILE__, __LINE__, "%s.%s did not exit normally",
-			 mod, entry);
+		ht__fail(__FILE__, __LINE__, "%s.%s did not exit normally", mod,
+			 entry);
 	}
 	gr_env_free(&e);
 }
@@ -58,7 +58,8 @@ static void missing_module(void)
 	const ht_test *t = ht_current();
 
 	ht__fail(__FILE__, __LINE__,
-		 "cannot list the tests of %s: build the guests first", t->name);
+		 "cannot list the tests of %s: build the guests first",
+		 t->name);
 }
 
 static void add_test(char *name, void (*fn)(void))
@@ -85,14 +86,15 @@ __attribute__((constructor)) static void register_guest_tests(void)
 		snprintf(path, sizeof path, "%s/guests/%s.wasm",
 			 HEARTH_BINARY_DIR, modules[i]);
 		if (gr_list_tests(path, &names, &n) != 0 || n == 0) {
-			if (asprintf(&name, "%s/(no tests found)", modules[i]) < 0)
+			if (asprintf(&name, "%s/(no tests found)", modules[i]) <
+			    0)
 				abort();
 			add_test(name, missing_module);
 			continue;
 		}
 		for (k = 0; k < n; k++) {
-			if (asprintf(&name, "%s/%s", modules[i],
-				     names[k] + 5) < 0)
+			if (asprintf(&name, "%s/%s", modules[i], names[k] + 5) <
+			    0)
 				abort();
 			add_test(name, run_registered);
 			free(names[k]);
