@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = hp_spawn_req_parse(data, size, &q, err, sizeof err);
 	if (rc == 0) {
-		if (!q.entry || q.entry_len == 0 || q.entry_len > HP_MAX_ENTRY ||
+		if (!q.entry || q.entry_len == 0 ||
+		    q.entry_len > HP_MAX_ENTRY ||
 		    memchr(q.entry, 0, q.entry_len))
 			abort();
 		inside(q.entry, q.entry_len, data, size);

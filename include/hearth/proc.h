@@ -54,12 +54,13 @@ int hp_spawner(hp_host *h, hr_handle *out);
 
 /* Limits of the Wasm side of a process; zero fields take the defaults. */
 typedef struct hp_limits {
-	uint32_t memory_pages;	 /* HP_DEF_MEMORY_PAGES; max
-				    HP_MAX_MEMORY_PAGES */
-	uint32_t fuel_per_slice; /* 0: the whole slice (budget x
-				    HP_FUEL_PER_REDUCTION); a larger value is
-				    capped by the slice; max HP_MAX_FUEL_SLICE */
-	uint64_t fuel_total;	 /* 0: unlimited; spent: exit "limit" */
+	uint32_t memory_pages; /* HP_DEF_MEMORY_PAGES; max
+				  HP_MAX_MEMORY_PAGES */
+	uint32_t
+		fuel_per_slice; /* 0: the whole slice (budget x
+				   HP_FUEL_PER_REDUCTION); a larger value is
+				   capped by the slice; max HP_MAX_FUEL_SLICE */
+	uint64_t fuel_total;	/* 0: unlimited; spent: exit "limit" */
 } hp_limits;
 
 /* How to spawn a Wasm process. */

@@ -33,7 +33,7 @@ typedef struct server_opts {
 	double exit_after; /* seconds; 0: run until a signal */
 	double status_every;
 	bool quiet;
-	const char *init;		 /* FILE[:ENTRY] */
+	const char *init;		/* FILE[:ENTRY] */
 	const char *spawns[MAX_SPAWNS]; /* FILE[:ENTRY] */
 	unsigned nspawns;
 } server_opts;
@@ -249,24 +249,25 @@ static const hr_plugin demo_plugin = {.name = "demo", .init = demo_init};
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hearth-server [options]\n"
-		   "  --data-dir DIR      data directory (default "
-		   "$XDG_DATA_HOME/hearth, else ./.hearth)\n"
-		   "  --schedulers N      scheduler threads (default: one per "
-		   "CPU)\n"
-		   "  --exit-after SECS   shut down after SECS seconds\n"
-		   "  --status-every SECS print the process table every SECS "
-		   "(default 30, 0: never)\n"
-		   "  --quiet             print only the start and stop lines\n"
-		   "                      (and no Wasm process logs)\n"
-		   "  --init FILE[:ENTRY] load a Wasm module into a lump and "
-		   "spawn ENTRY\n"
-		   "                      (default main) with the host registry "
-		   "as handle 0;\n"
-		   "                      if it fails, the server stops\n"
-		   "  --spawn FILE[:ENTRY] the same for another process "
-		   "(repeatable)\n"
-		   "  --help\n");
+	fprintf(f,
+		"usage: hearth-server [options]\n"
+		"  --data-dir DIR      data directory (default "
+		"$XDG_DATA_HOME/hearth, else ./.hearth)\n"
+		"  --schedulers N      scheduler threads (default: one per "
+		"CPU)\n"
+		"  --exit-after SECS   shut down after SECS seconds\n"
+		"  --status-every SECS print the process table every SECS "
+		"(default 30, 0: never)\n"
+		"  --quiet             print only the start and stop lines\n"
+		"                      (and no Wasm process logs)\n"
+		"  --init FILE[:ENTRY] load a Wasm module into a lump and "
+		"spawn ENTRY\n"
+		"                      (default main) with the host registry "
+		"as handle 0;\n"
+		"                      if it fails, the server stops\n"
+		"  --spawn FILE[:ENTRY] the same for another process "
+		"(repeatable)\n"
+		"  --help\n");
 }
 
 static int parse_args(int argc, char **argv, server_opts *o)
@@ -328,8 +329,9 @@ static int parse_args(int argc, char **argv, server_opts *o)
 			break;
 		case 'w':
 			if (o->nspawns == MAX_SPAWNS) {
-				fprintf(stderr, "hearth-server: at most %d "
-						"--spawn\n",
+				fprintf(stderr,
+					"hearth-server: at most %d "
+					"--spawn\n",
 					MAX_SPAWNS);
 				return 2;
 			}
@@ -455,7 +457,8 @@ static void print_log(void *ud, hr_pid pid, const char *name, int level,
 
 	(void)ud;
 	printf("  [<%u.%u> %s] %s: %.*s\n", (unsigned)(pid & 0xffffffff),
-	       (unsigned)(pid >> 32), name, level >= 0 && level <= 4 ? lv[level] : "?", (int)len, text);
+	       (unsigned)(pid >> 32), name,
+	       level >= 0 && level <= 4 ? lv[level] : "?", (int)len, text);
 }
 
 /* A process the server started and watches (DOWN to its mailbox). */
@@ -502,8 +505,9 @@ static int start_wasm(hr_rt *rt, hp_host *hp, hl_store *store, hr_handle reg,
 			    !(nb = realloc(buf, cap))) {
 				fclose(f);
 				free(buf);
-				fprintf(stderr, "hearth-server: %s is too "
-						"big\n",
+				fprintf(stderr,
+					"hearth-server: %s is too "
+					"big\n",
 					path);
 				return HB_ETOOBIG;
 			}
@@ -531,8 +535,8 @@ static int start_wasm(hr_rt *rt, hp_host *hp, hl_store *store, hr_handle reg,
 	rc = hp_spawn(hp, NULL, &so, &child, err, sizeof err);
 	hl_id_to_hex(&id, hex);
 	if (rc) {
-		fprintf(stderr, "hearth-server: cannot spawn %s:%s: %s\n",
-			path, entry, err);
+		fprintf(stderr, "hearth-server: cannot spawn %s:%s: %s\n", path,
+			entry, err);
 		return rc;
 	}
 	hr_host_target_pid(rt, child, &out->pid);
@@ -566,13 +570,11 @@ static bool on_down(hp_host *hp, started *st, unsigned n, const hr_msg *m,
 		       st[i].init ? "init" : "process",
 		       (unsigned)(st[i].pid & 0xffffffff),
 		       (unsigned)(st[i].pid >> 32), st[i].what,
-		       hr_exit_name(m->reason.code),
-		       m->reason.text ? ": " : "",
+		       hr_exit_name(m->reason.code), m->reason.text ? ": " : "",
 		       m->reason.text ? m->reason.text : "");
 		if (m->reason.code != HR_EXIT_NORMAL && quiet) {
 			/* its log was not printed as it went: print it */
-			hp_dead_log(hp, st[i].pid, NULL, print_dead_line,
-				    NULL);
+			hp_dead_log(hp, st[i].pid, NULL, print_dead_line, NULL);
 		}
 		return st[i].init && m->reason.code != HR_EXIT_NORMAL;
 	}
@@ -619,8 +621,8 @@ int main(int argc, char **argv)
 	sc.dir = dir;
 	rc = hl_store_open(&sc, &store, err, sizeof err);
 	if (rc) {
-		fprintf(stderr, "hearth-server: cannot open the lump store: %s\n",
-			err);
+		fprintf(stderr,
+			"hearth-server: cannot open the lump store: %s\n", err);
 		close(lockfd);
 		return 1;
 	}
@@ -728,7 +730,7 @@ int main(int argc, char **argv)
 	else
 		printf("hearth-server: time is up, shutting down\n");
 	rc = init_failed ? 1 : 0;
-stop: {
+stop : {
 	uint32_t before = hr_rt_nprocs(rt);
 	int src = hr_rt_shutdown(rt);
 

@@ -112,8 +112,9 @@ HOSTFN(cap_demote)
 	int rc;
 
 	if (ARG_U(1) & ~(uint32_t)HR_PERM_ALL)
-		return hw_hostcall_trap(hc, "cap_demote: unknown permission "
-					    "bits 0x%x",
+		return hw_hostcall_trap(hc,
+					"cap_demote: unknown permission "
+					"bits 0x%x",
 					ARG_U(1));
 	rc = hr_demote(p->cx, ARG_I(0), ARG_U(1), &out);
 	if (rc == HB_EBADH)
@@ -209,7 +210,7 @@ HOSTFN(cap_link)
 		return bad_cap(hc, "cap_link", ARG_I(0));
 	if (pid == hr_self(p->cx)) /* with itself: a no-op, as in Erlang */
 		RET32((hr_perms(p->cx, ARG_I(0)) & HR_PERM_LINK) ? 0
-								: HB_EPERM);
+								 : HB_EPERM);
 	RET32(hr_link(p->cx, ARG_I(0)));
 }
 
@@ -285,9 +286,8 @@ HOSTFN(mb_cap)
 	if (!hp__mb_owned(p, ARG_U(0)))
 		return bad_mb(hc, "mb_cap", ARG_U(0));
 	if (ARG_U(1) & ~(uint32_t)HR_PERM_ALL)
-		return hw_hostcall_trap(hc,
-					"mb_cap: unknown permission bits 0x%x",
-					ARG_U(1));
+		return hw_hostcall_trap(
+			hc, "mb_cap: unknown permission bits 0x%x", ARG_U(1));
 	rc = hr_mailbox_cap(p->cx, ARG_U(0), ARG_U(1), &h);
 	RET32(rc ? rc : h);
 }
@@ -341,8 +341,8 @@ HOSTFN(mb_poll)
 
 	if (n == 0 || n > HP_MAX_POLL)
 		return hw_hostcall_trap(hc,
-					"mb_poll: %u mailboxes (want 1..%u)",
-					n, HP_MAX_POLL);
+					"mb_poll: %u mailboxes (want 1..%u)", n,
+					HP_MAX_POLL);
 	src = gmem(hc, ARG_U(0), (uint64_t)n * 4);
 	iout = gmem(hc, ARG_U(3), 4);
 	if (!src || !iout)
@@ -381,6 +381,116 @@ HOSTFN(mb_poll)
 	return suspend_recv(p, ARG_L(2));
 }
 
+static inline uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void sig_release(hp_proc *p, int32_t sig)
+{
+	hr_msg_free(p->cx, &p->sigs[sig].m);
+	p->sigs[sig].m.node_ = NULL;
+	p->sigs[sig].next_free = p->sig_free;
+	p->sig_free = sig;
+	p->sig_live--;
+}
+
+void hp__rx_fill(hp_proc *p, uint32_t rx, int32_t sig, uint32_t idx)
+{
+	uint64_t size;
+	uint8_t *base = hw_memory_data(hw_instance_memory(p->inst), &size);
+	uint8_t *r = base + rx;
+	hr_msg *m = &p->sigs[sig].m;
+	uint32_t buf = rd32(r), cap = rd32(r + 4), caps = rd32(r + 8);
+	uint32_t ccap = rd32(r + 12), flags = rd32(r + 16);
+	uint32_t n = m->len < cap ? (uint32_t)m->len : cap;
+	uint32_t nc = m->ncaps < ccap ? m->ncaps : ccap;
+	uint64_t ref = m->kind == HR_MSG_DOWN ? m->ref : 0;
+
+	if (n)
+		memcpy(base + buf, m->data, n);
+	if (nc)
+		memcpy(base + caps, m->caps, (size_t)nc * 4);
+	hp__charge(p, BYTES_FUEL(n));
+	wr32(r + 24, m->kind);
+	wr32(r + 28, m->mailbox);
+	wr32(r + 32, idx);
+	wr32(r + 36, (uint32_t)m->len);
+	wr32(r + 40, m->ncaps);
+	wr32(r + 44, m->kind == HR_MSG_DATA ? 0 : (uint32_t)m->reason.code);
+	memcpy(r + 48, &ref, 8);
+	if (!(flags & HP_RX_KEEP) && m->kind == HR_MSG_DATA && n == m->len &&
+	    nc == m->ncaps) {
+		sig_release(p, sig);
+		sig = -1;
+	}
+	wr32(r + 20, (uint32_t)sig);
+	(void)size;
+}
+
+HOSTFN(mb_recv_into)
+{
+	hp_proc *p = begin(hc);
+	uint32_t n = ARG_U(1), i, idx, *list, rxa = ARG_U(3);
+	const uint8_t *src = gmem(hc, ARG_U(0), (uint64_t)n * 4);
+	uint8_t *rx = gmem(hc, rxa, HP_RX_BYTES);
+	int rc;
+
+	if (n == 0 || n > HP_MAX_POLL)
+		return hw_hostcall_trap(
+			hc, "mb_recv_into: %u mailboxes (want 1..%u)", n,
+			HP_MAX_POLL);
+	if (!src || !rx || !gmem(hc, rd32(rx), rd32(rx + 4)) ||
+	    !gmem(hc, rd32(rx + 8), (uint64_t)rd32(rx + 12) * 4))
+		return oob(hc, "mb_recv_into");
+	if (rd32(rx + 16) & ~HP_RX_KEEP)
+		return hw_hostcall_trap(hc, "mb_recv_into: unknown flags 0x%x",
+					rd32(rx + 16));
+	if (n <= 2) {
+		list = p->wmb_inline;
+	} else {
+		list = malloc(n * sizeof *list);
+		if (!list)
+			RET32(HB_ENOMEM);
+	}
+	memcpy(list, src, n * 4);
+	for (i = 0; i < n; i++) {
+		if (!hp__mb_owned(p, list[i])) {
+			uint32_t bad = list[i];
+
+			if (list != p->wmb_inline)
+				free(list);
+			return hw_hostcall_trap(hc,
+						"mb_recv_into: unknown mailbox "
+						"%u in mbs[%u]",
+						bad, i);
+		}
+	}
+	rc = hp__take_signal(p, list, n, &idx);
+	if (rc != HB_EAGAIN || ARG_L(2) == 0) {
+		if (list != p->wmb_inline)
+			free(list);
+		if (rc >= 0) {
+			hp__rx_fill(p, rxa, rc, idx);
+			rc = 0;
+		}
+		RET32(rc == HB_EAGAIN ? HB_ETIMEDOUT : rc);
+	}
+	p->wmb = list;
+	p->nwmb = n;
+	p->is_poll = 2;
+	p->index_out = rxa;
+	return suspend_recv(p, ARG_L(2));
+}
+
 HOSTFN(proc_trap_exits)
 {
 	hp_proc *p = begin(hc);
@@ -402,7 +512,7 @@ static hr_msg *sig_get(hp_proc *p, int32_t sig)
 #define SIG_OR_TRAP(m, fn)                                                     \
 	hr_msg *m = sig_get(p, ARG_I(0));                                      \
 	if (!m)                                                                \
-		return hw_hostcall_trap(hc, fn ": unknown signal %d", ARG_I(0))
+	return hw_hostcall_trap(hc, fn ": unknown signal %d", ARG_I(0))
 
 HOSTFN(sig_kind)
 {
@@ -513,11 +623,8 @@ HOSTFN(sig_free)
 	hp_proc *p = begin(hc);
 	SIG_OR_TRAP(m, "sig_free");
 
-	hr_msg_free(p->cx, m);
-	m->node_ = NULL;
-	p->sigs[ARG_I(0)].next_free = p->sig_free;
-	p->sig_free = ARG_I(0);
-	p->sig_live--;
+	(void)m;
+	sig_release(p, ARG_I(0));
 	RET32(0);
 }
 
@@ -629,7 +736,7 @@ static hl_lump *lump_get(hp_proc *p, int32_t l)
 #define LUMP_OR_TRAP(l, fn)                                                    \
 	hl_lump *l = lump_get(p, ARG_I(0));                                    \
 	if (!l)                                                                \
-		return hw_hostcall_trap(hc, fn ": unknown lump %d", ARG_I(0))
+	return hw_hostcall_trap(hc, fn ": unknown lump %d", ARG_I(0))
 
 HOSTFN(lump_this)
 {
@@ -861,7 +968,10 @@ HOSTFN(exit)
  * The table
  * --------------------------------------------------------------------- */
 
-#define ROW(name, type) {#name, type, h_##name}
+#define ROW(name, type)                                                        \
+	{                                                                      \
+#name, type, h_##name                                          \
+	}
 
 const hp_fndef hp__abi[] = {
 	ROW(cap_perms, "i:i"),
@@ -881,6 +991,7 @@ const hp_fndef hp__abi[] = {
 	ROW(mb_recv, "iI:i"),
 	ROW(mb_try_recv, "i:i"),
 	ROW(mb_poll, "iiIi:i"),
+	ROW(mb_recv_into, "iiIi:i"),
 	ROW(proc_trap_exits, "i:i"),
 	ROW(sig_kind, "i:i"),
 	ROW(sig_mailbox, "i:i"),

@@ -118,9 +118,8 @@ void hp_host_free(hp_host *h)
 static int plugin_init(hr_plugin_ctx *pc, void *ud)
 {
 	hp_host *h = ud;
-	hr_spawn_opts o = {.kind = &hp__spawner_kind,
-			   .state = h,
-			   .name = "wasm-spawner"};
+	hr_spawn_opts o = {
+		.kind = &hp__spawner_kind, .state = h, .name = "wasm-spawner"};
 	hr_handle sp, pub;
 	int rc;
 

@@ -110,7 +110,7 @@ bool hp__io_over(hp_proc *p, hw_val *val)
 
 	if (atomic_load_explicit(&j->state, memory_order_acquire) != IO_DONE) {
 		p->io_poll = p->io_poll * 2 > POLL_MAX_NS ? POLL_MAX_NS
-							   : p->io_poll * 2;
+							  : p->io_poll * 2;
 		p->deadline = hr_now_ns() + p->io_poll;
 		return false;
 	}

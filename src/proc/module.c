@@ -11,7 +11,8 @@
 static bool type_matches(const hw_extern_info *in, const char *type)
 {
 	const char *colon = strchr(type, ':');
-	uint32_t np = (uint32_t)(colon - type), nr = (uint32_t)strlen(colon + 1);
+	uint32_t np = (uint32_t)(colon - type),
+		 nr = (uint32_t)strlen(colon + 1);
 	uint32_t i;
 
 	if (in->nparams != np || in->nresults != nr)
@@ -32,8 +33,8 @@ static bool name_is(const char *s, uint32_t len, const char *want)
 
 static const char WASI[] = "wasi_snapshot_preview1";
 
-int hp__resolve(hp_host *h, const hw_extern_info *in, hw_extern *out,
-		char *err, size_t errlen)
+int hp__resolve(hp_host *h, const hw_extern_info *in, hw_extern *out, char *err,
+		size_t errlen)
 {
 	char tmp[1];
 
@@ -105,11 +106,11 @@ int hp__module_load(void *ctx, const hl_lump *lump, void **obj, size_t *size,
 	m = calloc(1, sizeof *m);
 	if (!m)
 		return HB_ENOMEM;
-	rc = hw_module_new(hl_lump_data(lump), hl_lump_len(lump), NULL,
-			   &m->mod, &we);
+	rc = hw_module_new(hl_lump_data(lump), hl_lump_len(lump), NULL, &m->mod,
+			   &we);
 	if (rc) {
 		snprintf(err, errlen, "%s module: %s",
-			 rc == HB_EMALFORMED  ? "malformed"
+			 rc == HB_EMALFORMED ? "malformed"
 			 : rc == HB_EINVALID ? "invalid"
 					     : "unusable",
 			 we.message);

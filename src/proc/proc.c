@@ -235,7 +235,10 @@ static bool wait_over(hp_proc *p, hr_slice *sl, hw_val *val)
 	if (p->wait == HP_W_RECV) {
 		rc = hp__take_signal(p, p->wmb, p->nwmb, &idx);
 		if (rc != HB_EAGAIN) {
-			if (rc >= 0 && p->is_poll) {
+			if (rc >= 0 && p->is_poll == 2) {
+				hp__rx_fill(p, p->index_out, rc, idx);
+				rc = 0;
+			} else if (rc >= 0 && p->is_poll) {
 				uint64_t size;
 				uint8_t *base = hw_memory_data(
 					hw_instance_memory(p->inst), &size);
@@ -464,8 +467,7 @@ static int wasi_instance(hp_proc *p, const char *entry, size_t elen,
 		snprintf(we->message, sizeof we->message, "out of memory");
 		return HB_ENOMEM;
 	}
-	rc = hw_wasi_link(p->wasi, p->mod->mod, wasi_resolve, p->host, imp,
-			  we);
+	rc = hw_wasi_link(p->wasi, p->mod->mod, wasi_resolve, p->host, imp, we);
 	if (!rc)
 		rc = hw_instance_new((hw_module *)p->mod->mod, imp,
 				     p->mod->nimports, io, &p->inst, we);
@@ -554,8 +556,8 @@ int hp_spawn(hp_host *h, hr_ctx *cx, const hp_spawn_opts *o, hr_handle *child,
 	p->nmbits = 1;
 	p->sig_free = -1;
 	p->fuel_slice = lim ? lim->fuel_per_slice : 0;
-	p->fuel_left = lim && lim->fuel_total ? (int64_t)lim->fuel_total
-					      : INT64_MAX;
+	p->fuel_left =
+		lim && lim->fuel_total ? (int64_t)lim->fuel_total : INT64_MAX;
 	rc = check_entry(p->mod, o->entry, elen, err, errlen);
 	if (rc)
 		goto fail;

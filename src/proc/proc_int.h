@@ -66,8 +66,8 @@ typedef struct hp_io {
 	int op;
 	uint8_t *bytes; /* PUT: a copy of the guest's bytes */
 	size_t len;
-	hl_id id;	/* GET: which; PUT: the id made */
-	hl_lump *lump;	/* the result */
+	hl_id id;      /* GET: which; PUT: the id made */
+	hl_lump *lump; /* the result */
 	int rc;
 } hp_io;
 
@@ -80,7 +80,7 @@ struct hp_host {
 	hl_assets *assets;
 	hp_log_fn log_fn;
 	void *log_ud;
-	hw_func **fns; /* [hp__nabi], same order as hp__abi */
+	hw_func **fns;	  /* [hp__nabi], same order as hp__abi */
 	hw_mempool *pool; /* linear memories of dead processes, for reuse */
 
 	pthread_mutex_t mu;
@@ -104,15 +104,15 @@ typedef struct hp_module {
 	hw_module *mod;
 	hw_extern *imports; /* without WASI: the bound imports */
 	uint32_t nimports;
-	bool has_init;	    /* exports _initialize: () -> () */
-	bool wasi;	    /* imports WASI: each process gets a context, and
-			       its imports are bound per spawn */
+	bool has_init; /* exports _initialize: () -> () */
+	bool wasi;     /* imports WASI: each process gets a context, and
+			  its imports are bound per spawn */
 } hp_module;
 
 /* Bind a hearth_v1 import (module.c): 0, or HB_EUNLINKABLE with the
  * reason in err (may be NULL). */
-int hp__resolve(hp_host *h, const hw_extern_info *in, hw_extern *out,
-		char *err, size_t errlen);
+int hp__resolve(hp_host *h, const hw_extern_info *in, hw_extern *out, char *err,
+		size_t errlen);
 
 /* Asset loader callbacks (module.c). */
 int hp__module_load(void *ctx, const hl_lump *lump, void **obj, size_t *size,
@@ -121,7 +121,7 @@ void hp__module_free(void *ctx, void *obj);
 
 /* ---- a received signal held by a guest ---- */
 typedef struct hp_sig {
-	hr_msg m;	  /* m.node_ == NULL: free */
+	hr_msg m;	   /* m.node_ == NULL: free */
 	int32_t next_free; /* free list, -1 ends */
 } hp_sig;
 
@@ -151,9 +151,9 @@ typedef struct hp_proc {
 	hr_ctx *cx;
 	hw_wasi *wasi; /* the module imports WASI: its context, else NULL */
 
-	uint8_t phase; /* HP_PH_* */
-	uint8_t wait;  /* HP_W_* */
-	uint8_t is_poll;
+	uint8_t phase;	  /* HP_PH_* */
+	uint8_t wait;	  /* HP_W_* */
+	uint8_t is_poll;  /* HP_W_RECV: 0 mb_recv, 1 mb_poll, 2 mb_recv_into */
 	uint8_t exit_req; /* exit() called: exit_code/exit_text */
 	int32_t exit_code;
 	char *exit_text;
@@ -168,7 +168,8 @@ typedef struct hp_proc {
 	uint32_t nwmb;
 	uint32_t *wmb; /* mailboxes waited on (wmb_inline or allocated) */
 	uint32_t wmb_inline[2];
-	uint32_t index_out; /* mb_poll: guest address of the index */
+	uint32_t index_out; /* mb_poll: guest address of the index;
+			       mb_recv_into: of the receive record */
 	hp_io *io;	    /* HP_W_IO: the job */
 	uint64_t io_poll;   /* HP_W_IO: the next look is this far away */
 	uint32_t io_out;    /* HP_W_IO, put: guest address of the id */
@@ -200,6 +201,15 @@ static inline void hp__charge(hp_proc *p, int64_t fuel)
 	hw_instance_set_fuel(p->inst, hw_instance_fuel(p->inst) - fuel);
 }
 
+/* The receive record of mb_recv_into (docs/guest-abi.md). */
+#define HP_RX_BYTES 56
+#define HP_RX_KEEP  1u
+/* Fill the record at guest address rx for signal sig, received from
+ * position idx of the list; free the signal when all of it fitted (a
+ * message without HP_RX_KEEP). The record's ranges were checked when the
+ * call was made (memory never shrinks). (abi.c) */
+void hp__rx_fill(hp_proc *p, uint32_t rx, int32_t sig, uint32_t idx);
+
 /* ---- process kind and helpers (proc.c) ---- */
 /* A line into the process's log ring (cut to HR_MAX_LOG_TEXT - 1 bytes)
  * and to the host's log tee. */
@@ -213,8 +223,7 @@ int hp__mb_mark(hp_proc *p, uint32_t mb, bool on);
 int hp__take_signal(hp_proc *p, const uint32_t *mbs, uint32_t n,
 		    uint32_t *mb_index);
 /* Metadata (host.c). */
-int hp__meta_set(hp_host *h, hr_pid pid, int field, const char *s,
-		 size_t len);
+int hp__meta_set(hp_host *h, hr_pid pid, int field, const char *s, size_t len);
 void hp__meta_drop(hp_host *h, hr_pid pid);
 void hp__grave_add(hp_host *h, hr_ctx *cx, const hr_reason *why);
 

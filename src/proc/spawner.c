@@ -80,8 +80,7 @@ static int parse_limits(hb_mp_reader *r, hp_spawn_req *out, char *err,
 		LIM("fuel_per_slice", HP_MAX_FUEL_SLICE,
 		    out->limits.fuel_per_slice)
 		LIM("fuel_total", INT64_MAX, out->limits.fuel_total)
-		LIM("queue_msgs", HR_MAX_QUEUE_MSGS,
-		    out->rt_limits.queue_msgs)
+		LIM("queue_msgs", HR_MAX_QUEUE_MSGS, out->rt_limits.queue_msgs)
 		LIM("queue_bytes", HR_MAX_QUEUE_BYTES,
 		    out->rt_limits.queue_bytes)
 		LIM("handles", HR_MAX_HANDLES, out->rt_limits.handles)
@@ -161,8 +160,8 @@ int hp_spawn_req_parse(const uint8_t *data, size_t len, hp_spawn_req *out,
 		return perr(err, errlen, HB_EMALFORMED,
 			    "empty entry name or one with a NUL byte");
 	if (out->entry_len > HP_MAX_ENTRY)
-		return perr(err, errlen, HB_ELIMIT,
-			    "entry name over %u bytes", HP_MAX_ENTRY);
+		return perr(err, errlen, HB_ELIMIT, "entry name over %u bytes",
+			    HP_MAX_ENTRY);
 	if (out->name && out->name_len > 255)
 		return perr(err, errlen, HB_ELIMIT, "name over 255 bytes");
 	return 0;
@@ -288,8 +287,9 @@ static void spawner_msg(hr_ctx *cx, void *st, const hr_msg *m)
 	perms = m->ncaps >= 1 && m->caps[0] >= 0 ? hr_perms(cx, m->caps[0])
 						 : -1;
 	if (perms < 0 || !(perms & HR_PERM_SEND)) {
-		hr_log(cx, HR_LOG_WARN, "request without a reply address "
-					"dropped");
+		hr_log(cx, HR_LOG_WARN,
+		       "request without a reply address "
+		       "dropped");
 		drop_caps(cx, m);
 		return;
 	}
@@ -307,7 +307,7 @@ static void spawner_msg(hr_ctx *cx, void *st, const hr_msg *m)
 		o.lump = &q.lump;
 		o.entry = q.entry;
 		o.entry_len = q.entry_len;
-		o.name = q.name;
+		o.name = q.name_len ? q.name : NULL; /* "": the default */
 		o.name_len = q.name_len;
 		o.caps = m->caps + 1;
 		o.ncaps = m->ncaps - 1;

@@ -145,8 +145,7 @@ bool hw__pool_get(hw_mempool *p, size_t bytes, uint8_t **base, size_t *mapped,
 
 /* Zero the pages of [base, base+size) that are present; false if one is
  * swapped out or pagemap cannot be read. OUT: *resident, their bytes. */
-static bool scrub(hw_mempool *p, uint8_t *base, size_t size,
-		  size_t *resident)
+static bool scrub(hw_mempool *p, uint8_t *base, size_t size, size_t *resident)
 {
 	uint64_t ent[PM_BATCH];
 	size_t npages = size / p->page, i = 0;

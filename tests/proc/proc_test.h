@@ -159,15 +159,15 @@ static inline hr_handle spawn_m(env *e, const char *entry,
 	hr_handle child;
 	uint64_t ref;
 	char err[256] = "";
-	int rc = spawn_mon(e, &e->guest, entry, extra, nextra, NULL, NULL,
-			   &ref, &child, err, sizeof err);
+	int rc = spawn_mon(e, &e->guest, entry, extra, nextra, NULL, NULL, &ref,
+			   &child, err, sizeof err);
 
 	ASSERT_MSG(rc == 0, "spawn %s: %s (%s)", entry, hb_errname(rc), err);
 	return child;
 }
 
-static inline hr_handle spawn(env *e, const char *entry,
-			      const hr_handle *extra, uint32_t nextra)
+static inline hr_handle spawn(env *e, const char *entry, const hr_handle *extra,
+			      uint32_t nextra)
 {
 	hr_handle child;
 	char err[256] = "";

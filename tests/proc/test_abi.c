@@ -90,6 +90,32 @@ TEST(abi_mailboxes_and_poll)
 	env_free(&e);
 }
 
+TEST(abi_recv_into)
+{
+	env e;
+	hr_handle v;
+
+	env_init(&e, 2);
+	v = spawn(&e, "block", NULL, 0);
+	expect(&e, "blocking");
+	spawn(&e, "recv_into", &v, 1);
+	expect(&e, "watching");
+	ASSERT_OK(hr_host_kill(e.rt, v));
+	expect(&e, "ok");
+	/* an echo that receives with it */
+	{
+		hr_handle echo = spawn(&e, "echo_rx", NULL, 0);
+		hr_msg m;
+
+		ASSERT_OK(hr_host_send(e.rt, echo, "abc", 3, &e.inbox, 1));
+		recv_msg(&e, &m);
+		ASSERT_EQ(m.len, 3);
+		ASSERT_MEMEQ(m.data, "abc", 3);
+		hr_host_msg_free(e.rt, &m);
+	}
+	env_free(&e);
+}
+
 TEST(abi_timers)
 {
 	env e;

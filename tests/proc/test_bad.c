@@ -11,8 +11,8 @@ static void still_works(env *e)
 	expect(e, "hello");
 }
 
-static int spawn_lump_err(env *e, const hl_id *id, const char *entry,
-			  char *err, size_t errlen)
+static int spawn_lump_err(env *e, const hl_id *id, const char *entry, char *err,
+			  size_t errlen)
 {
 	hr_handle h;
 
@@ -27,9 +27,9 @@ TEST(bad_malformed_and_invalid_modules)
 	static const uint8_t badver[] = {0, 'a', 's', 'm', 2, 0, 0, 0};
 	/* a function returning i32 whose body is empty: invalid */
 	static const uint8_t invalid[] = {
-		0,    'a',  's',  'm',	1,    0,    0,	  0,	0x01, 0x05,
-		0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a,
-		0x04, 0x01, 0x02, 0x00, 0x0b};
+		0,    'a',  's',  'm',	1,    0,    0,	  0,	0x01,
+		0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01,
+		0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
 	hl_id id;
 	char err[256];
 
@@ -96,8 +96,7 @@ TEST(bad_imports)
 	b = w_module("hearth_v1", "log", "iii:", HP_MAX_IMPORTS + 1, &n);
 	id = put_bytes(&e, b, n);
 	free(b);
-	ASSERT_ERR(spawn_lump_err(&e, &id, "main", err, sizeof err),
-		   HB_ELIMIT);
+	ASSERT_ERR(spawn_lump_err(&e, &id, "main", err, sizeof err), HB_ELIMIT);
 	ASSERT_STREQ(err, "too many imports (1025 > 1024)");
 	/* as many as allowed is fine */
 	b = w_module("hearth_v1", "log", "iii:", HP_MAX_IMPORTS, &n);
@@ -161,6 +160,7 @@ TEST(bad_contract_violations_trap)
 	expect_trap(&e, "trap_badperm",
 		    "cap_demote: unknown permission bits 0x100");
 	expect_trap(&e, "trap_badlevel", "log: unknown level 9");
+	expect_trap(&e, "trap_rx_oob", "mb_recv_into: out of bounds pointer");
 	still_works(&e);
 	env_free(&e);
 }
@@ -244,8 +244,8 @@ TEST(bad_oversized_message)
 	char err[256];
 
 	env_init(&e, 2);
-	ASSERT_OK(spawn_ex(&e, &e.guest, "too_big", NULL, 0, NULL, &rl, &h,
-			   err, sizeof err));
+	ASSERT_OK(spawn_ex(&e, &e.guest, "too_big", NULL, 0, NULL, &rl, &h, err,
+			   sizeof err));
 	recv_msg(&e, &m); /* the 100-byte one */
 	ASSERT_EQ(m.len, 100);
 	hr_host_msg_free(e.rt, &m);

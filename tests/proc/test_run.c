@@ -161,8 +161,8 @@ TEST(run_total_fuel_limit)
 	char err[256], text[128];
 
 	env_init(&e, 2);
-	ASSERT_OK(spawn_mon(&e, &e.guest, "spin", NULL, 0, &lim, NULL, &ref,
-			    &h, err, sizeof err));
+	ASSERT_OK(spawn_mon(&e, &e.guest, "spin", NULL, 0, &lim, NULL, &ref, &h,
+			    err, sizeof err));
 	expect_down(&e, HR_EXIT_LIMIT, text, sizeof text);
 	ASSERT_STREQ(text, "fuel exhausted");
 	/* a short slice still gets there, just in more slices */

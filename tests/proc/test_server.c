@@ -11,8 +11,8 @@
 
 #include "proc_test.h"
 
-#define SERVER HEARTH_BINARY_DIR "/bin/hearth-server"
-#define WRITER HEARTH_BINARY_DIR "/guests/lump_writer.wasm"
+#define SERVER	 HEARTH_BINARY_DIR "/bin/hearth-server"
+#define WRITER	 HEARTH_BINARY_DIR "/guests/lump_writer.wasm"
 #define MAX_LUMP 200000
 
 typedef struct child {
@@ -239,8 +239,7 @@ TEST_TIMEOUT(server_init_and_spawn, 120)
 	start(&c, (const char *[]){"--data-dir", data, "--spawn",
 				   "/nonexistent.wasm", NULL});
 	ASSERT_EQ(finish(&c), 1);
-	ASSERT_MSG(strstr(c.all, "cannot open /nonexistent.wasm"), "%s",
-		   c.all);
+	ASSERT_MSG(strstr(c.all, "cannot open /nonexistent.wasm"), "%s", c.all);
 	snprintf(init, sizeof init, "%s:nope", WRITER);
 	start(&c, (const char *[]){"--data-dir", data, "--spawn", init, NULL});
 	ASSERT_EQ(finish(&c), 1);

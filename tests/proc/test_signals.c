@@ -68,6 +68,21 @@ TEST(signals_trapping_linker_gets_exit_signals)
 	env_free(&e);
 }
 
+TEST(signals_unlink_demonitor_kill)
+{
+	env e;
+	hr_handle v, w;
+
+	env_init(&e, 2);
+	v = spawn_m(&e, "block", NULL, 0);
+	expect(&e, "blocking");
+	w = spawn(&e, "unlinker", &v, 1);
+	expect_down(&e, HR_EXIT_KILLED, NULL, 0); /* killed by the guest */
+	expect(&e, "ok");
+	(void)w;
+	env_free(&e);
+}
+
 TEST(signals_link_kills_with_the_same_reason)
 {
 	env e;

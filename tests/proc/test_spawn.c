@@ -5,9 +5,9 @@
 #include "proc_test.h"
 
 /* The spawner's reply to a request sent from the host. */
-static int host_spawn_req(env *e, const hp_spawn_req *q,
-			  const hr_handle *caps, uint32_t ncaps,
-			  hr_handle *child, char *text, size_t tlen)
+static int host_spawn_req(env *e, const hp_spawn_req *q, const hr_handle *caps,
+			  uint32_t ncaps, hr_handle *child, char *text,
+			  size_t tlen)
 {
 	hb_buf b;
 	hr_handle all[8], reply;
@@ -25,8 +25,8 @@ static int host_spawn_req(env *e, const hp_spawn_req *q,
 	hb_buf_init(&b);
 	hp_spawn_req_put(&b, q);
 	ASSERT_OK(b.err);
-	ASSERT_OK(hr_host_send(e->rt, e->spawner, b.data, b.len, all,
-			       1 + ncaps));
+	ASSERT_OK(
+		hr_host_send(e->rt, e->spawner, b.data, b.len, all, 1 + ncaps));
 	hb_buf_deinit(&b);
 	ASSERT_OK(hr_host_recv(e->rt, mb, WAIT_NS, &m));
 	rc = hp_spawn_reply(m.data, m.len, &t, &tl);
@@ -59,19 +59,55 @@ TEST(spawn_through_the_spawner_from_the_host)
 	q.entry_len = 5;
 	q.name = "greeter-7";
 	q.name_len = 9;
-	ASSERT_OK(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				 sizeof text));
+	ASSERT_OK(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text));
 	ASSERT_EQ(hr_host_perms(e.rt, child), HR_PERM_ALL);
 	expect(&e, "hello");
 	/* names: the request's name; here for a blocking one */
 	q.entry = "block";
 	q.entry_len = 5;
-	ASSERT_OK(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				 sizeof text));
+	ASSERT_OK(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text));
 	expect(&e, "blocking");
 	ASSERT_OK(hr_host_target_pid(e.rt, child, &pid));
 	ASSERT_OK(hr_rt_proc_info(e.rt, pid, &info));
 	ASSERT_STREQ(info.name, "greeter-7");
+	/* an empty name: the entry's */
+	q.name = "";
+	q.name_len = 0;
+	{
+		hb_buf b;
+		hr_msg m;
+		hr_handle caps[2];
+		uint32_t mb;
+
+		/* written by hand, as a guest would */
+		hb_buf_init(&b);
+		hb_mp_put_array(&b, 2);
+		hb_mp_put_cstr(&b, "spawn");
+		hb_mp_put_map(&b, 3);
+		hb_mp_put_cstr(&b, "lump");
+		hb_mp_put_bin(&b, e.guest.b, 32);
+		hb_mp_put_cstr(&b, "entry");
+		hb_mp_put_cstr(&b, "block");
+		hb_mp_put_cstr(&b, "name");
+		hb_mp_put_str(&b, "", 0);
+		ASSERT_OK(hr_host_mailbox_new(e.rt, &mb));
+		ASSERT_OK(
+			hr_host_mailbox_cap(e.rt, mb, HR_PERM_SEND, &caps[0]));
+		caps[1] = e.inbox;
+		ASSERT_OK(
+			hr_host_send(e.rt, e.spawner, b.data, b.len, caps, 2));
+		hb_buf_deinit(&b);
+		ASSERT_OK(hr_host_recv(e.rt, mb, WAIT_NS, &m));
+		ASSERT_OK(hp_spawn_reply(m.data, m.len, NULL, NULL));
+		child = m.caps[0];
+		hr_host_msg_free(e.rt, &m);
+		expect(&e, "blocking");
+		ASSERT_OK(hr_host_target_pid(e.rt, child, &pid));
+		ASSERT_OK(hr_rt_proc_info(e.rt, pid, &info));
+		ASSERT_STREQ(info.name, "block");
+	}
 	env_free(&e);
 }
 
@@ -164,9 +200,9 @@ TEST(spawn_link_needs_link_on_the_reply_cap)
 	q.entry = "hello";
 	q.entry_len = 5;
 	q.link = true;
-	ASSERT_ERR(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				  sizeof text),
-		   HB_EPERM);
+	ASSERT_ERR(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text),
+		HB_EPERM);
 	ASSERT_STREQ(text, "link needs LINK on the reply capability");
 	env_free(&e);
 }
@@ -275,8 +311,8 @@ TEST(spawn_request_errors)
 	ASSERT_MSG(strstr(text, "distinct") != NULL, "%s", text);
 	/* a request without a reply address is dropped; the spawner lives */
 	ASSERT_OK(hr_host_send(e.rt, e.spawner, junk, sizeof junk, NULL, 0));
-	ASSERT_OK(host_spawn_req(&e, &q, &e.inbox, 1, &child, text,
-				 sizeof text));
+	ASSERT_OK(
+		host_spawn_req(&e, &q, &e.inbox, 1, &child, text, sizeof text));
 	expect(&e, "hello");
 	env_free(&e);
 }

@@ -123,7 +123,6 @@ TEST(wasi_unknown_import_is_unlinkable)
 	ASSERT_ERR(spawn_ex(&e, &id, "main", NULL, 0, NULL, NULL, &h, err,
 			    sizeof err),
 		   HB_EUNLINKABLE);
-	ASSERT_MSG(strstr(err, "incompatible import type") != NULL, "%s",
-		   err);
+	ASSERT_MSG(strstr(err, "incompatible import type") != NULL, "%s", err);
 	env_free(&e);
 }

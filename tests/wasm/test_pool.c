@@ -31,8 +31,7 @@ static void dirty(hw_instance *inst, uint32_t grow)
 	memset(base, 0xa5, size);
 }
 
-static void check_clean(hw_instance *inst, const uint8_t *image,
-			uint64_t isize)
+static void check_clean(hw_instance *inst, const uint8_t *image, uint64_t isize)
 {
 	uint64_t size;
 	uint8_t *base = hw_memory_data(hw_instance_memory(inst), &size);

@@ -11,7 +11,7 @@
 #include "hearth_abi.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
-#define INBOX 0
+#define INBOX	     0
 
 static inline void gt_send(int32_t cap, const char *s)
 {

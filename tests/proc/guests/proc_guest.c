@@ -131,6 +131,76 @@ EXPORT("mailboxes") void mailboxes(void)
 	gt_send(INBOX, "ok");
 }
 
+EXPORT("recv_into") void recv_into(void)
+{
+	int32_t self = hearth_v1_mb_cap(0, HEARTH_PERM_SEND), m1, c1, caps[2];
+	int32_t list[2];
+	char buf[8], big[100];
+	hearth_rx rx = {0};
+	uint64_t ref;
+
+	memset(big, 'b', sizeof big);
+	m1 = hearth_v1_mb_new();
+	c1 = hearth_v1_mb_cap(m1, HEARTH_PERM_SEND);
+	list[0] = 0;
+	list[1] = m1;
+	rx.buf = buf;
+	rx.buf_cap = sizeof buf;
+	rx.caps = caps;
+	rx.caps_cap = 2;
+	/* nothing there */
+	CHECK_EQ(hearth_v1_mb_recv_into(list, 2, 0, &rx), HEARTH_ETIMEDOUT);
+	/* a message that fits, on the second mailbox: freed at once */
+	CHECK_EQ(hearth_v1_cap_send(c1, "hi", 2, &self, 1), 0);
+	CHECK_EQ(hearth_v1_mb_recv_into(list, 2, -1, &rx), 0);
+	CHECK_EQ(rx.sig, -1);
+	CHECK_EQ(rx.kind, HEARTH_SIG_MESSAGE);
+	CHECK_EQ(rx.mailbox, m1);
+	CHECK_EQ(rx.index, 1);
+	CHECK_EQ(rx.len, 2);
+	CHECK(buf[0] == 'h' && buf[1] == 'i');
+	CHECK_EQ(rx.ncaps, 1);
+	CHECK_EQ(caps[0], self);
+	CHECK_EQ(rx.code, 0);
+	CHECK_EQ(hearth_v1_cap_dec_ref(self), 0); /* the one it brought */
+	/* one that does not fit: kept, the rest readable */
+	CHECK_EQ(hearth_v1_cap_send(self, big, sizeof big, NULL, 0), 0);
+	CHECK_EQ(hearth_v1_mb_recv_into(list, 1, -1, &rx), 0);
+	CHECK(rx.sig >= 0);
+	CHECK_EQ(rx.len, sizeof big);
+	CHECK_EQ(hearth_v1_sig_read(rx.sig, 8, big, sizeof big), 92);
+	CHECK_EQ(hearth_v1_sig_free(rx.sig), 0);
+	/* KEEP keeps even what fits */
+	rx.flags = HEARTH_RX_KEEP;
+	CHECK_EQ(hearth_v1_cap_send(self, "k", 1, NULL, 0), 0);
+	CHECK_EQ(hearth_v1_mb_recv_into(list, 1, -1, &rx), 0);
+	CHECK(rx.sig >= 0);
+	CHECK_EQ(hearth_v1_sig_free(rx.sig), 0);
+	rx.flags = 0;
+	/* a down: kept, with its code and reference (handle 1: a victim the
+	 * test kills after we say "watching") */
+	CHECK_EQ(hearth_v1_cap_monitor(1, m1, &ref), 0);
+	gt_send(INBOX, "watching");
+	CHECK_EQ(hearth_v1_mb_recv_into(&m1, 1, -1, &rx), 0);
+	CHECK_EQ(rx.kind, HEARTH_SIG_DOWN);
+	CHECK(rx.sig >= 0);
+	CHECK_EQ(rx.code, HEARTH_EXIT_KILLED);
+	CHECK(rx.ref == ref);
+	CHECK_EQ(hearth_v1_sig_free(rx.sig), 0);
+	gt_send(INBOX, "ok");
+}
+
+EXPORT("trap_rx_oob") void trap_rx_oob(void)
+{
+	hearth_rx rx = {0};
+	int32_t mb = 0;
+
+	rx.buf = (void *)0xfffff000u;
+	rx.buf_cap = 0x2000;
+	hearth_v1_mb_recv_into(&mb, 1, 0, &rx);
+	gt_send(INBOX, "not trapped");
+}
+
 /* Answers every message (first capability: the reply address) with the
  * same bytes; "quit" ends it. */
 EXPORT("echo") void echo(void)
@@ -178,6 +248,49 @@ EXPORT("pinger") void pinger(void)
 	}
 	gt_str(buf, &n, "pinged ");
 	gt_num(buf, &n, i);
+	gt_send(INBOX, buf);
+}
+
+/* Like echo, receiving with mb_recv_into (one host call). */
+EXPORT("echo_rx") void echo_rx(void)
+{
+	char buf[256];
+	int32_t caps[4], mb = 0;
+	hearth_rx rx = {
+		.buf = buf, .buf_cap = sizeof buf, .caps = caps, .caps_cap = 4};
+
+	for (;;) {
+		CHECK_EQ(hearth_v1_mb_recv_into(&mb, 1, -1, &rx), 0);
+		if (rx.sig >= 0)
+			hearth_v1_sig_free(rx.sig);
+		if (rx.len == 4 && memcmp(buf, "quit", 4) == 0)
+			return;
+		if (rx.ncaps >= 1)
+			hearth_v1_cap_send(caps[0], buf, rx.len, NULL, 0);
+		for (uint32_t i = 0; i < rx.ncaps && i < 4; i++)
+			hearth_v1_cap_dec_ref(caps[i]);
+	}
+}
+
+/* bench_pingpong with mb_recv_into. */
+EXPORT("bench_pingpong_rx") void bench_pingpong_rx(void)
+{
+	int32_t self = hearth_v1_mb_cap(0, HEARTH_PERM_SEND), mb = 0;
+	uint32_t count = 0;
+	int64_t t0;
+	char buf[32];
+	size_t n = 0;
+	hearth_rx rx = {.buf = buf, .buf_cap = sizeof buf};
+
+	hearth_v1_mb_recv_into(&mb, 1, -1, &rx);
+	memcpy(&count, buf, 4);
+	t0 = hearth_v1_time_now();
+	for (uint32_t i = 0; i < count; i++) {
+		hearth_v1_cap_send(1, "p", 1, &self, 1);
+		hearth_v1_mb_recv_into(&mb, 1, -1, &rx);
+	}
+	n = 0;
+	gt_num(buf, &n, (hearth_v1_time_now() - t0) / (count ? count : 1));
 	gt_send(INBOX, buf);
 }
 
@@ -476,6 +589,29 @@ EXPORT("linked_dies") void linked_dies(void)
 	gt_send(INBOX, "survived?");
 }
 
+/* Handle 1: a process with MONITOR|KILL|LINK. Links and unlinks,
+ * monitors and demonitors, then kills it: no down, no exit, it lives on
+ * to report "ok". */
+EXPORT("unlinker") void unlinker(void)
+{
+	uint64_t ref;
+	int32_t m = hearth_v1_mb_new(), dm = hearth_v1_mb_new();
+
+	CHECK_EQ(hearth_v1_cap_link(1), 0);
+	CHECK_EQ(hearth_v1_cap_unlink(1), 0);
+	CHECK_EQ(hearth_v1_cap_unlink(1), 0); /* no link: nothing happens */
+	CHECK_EQ(hearth_v1_cap_monitor(1, m, &ref), 0);
+	CHECK_EQ(hearth_v1_cap_demonitor(ref), 0);
+	CHECK_EQ(hearth_v1_cap_demonitor(ref), HEARTH_ENOENT);
+	/* a second monitor, to know when it is dead */
+	CHECK_EQ(hearth_v1_cap_monitor(1, dm, &ref), 0);
+	CHECK_EQ(hearth_v1_cap_kill(1), 0);
+	CHECK(hearth_v1_mb_recv(dm, 10000000000ll) >= 0);
+	CHECK_EQ(hearth_v1_mb_recv(m, 30000000), HEARTH_ETIMEDOUT);
+	CHECK_EQ(hearth_v1_mb_try_recv(0), HEARTH_EAGAIN);
+	gt_send(INBOX, "ok");
+}
+
 /* Handle 1: a capability to a dead process. */
 EXPORT("dead_target") void dead_target(void)
 {
@@ -570,8 +706,8 @@ EXPORT("timers") void timers(void)
 	CHECK_EQ(hearth_v1_timer_send_after(self, 20000000, "t1", 2, NULL, 0,
 					    &id1),
 		 0);
-	CHECK_EQ(hearth_v1_timer_send_after(self, 10000000000ll, "t2", 2,
-					    NULL, 0, &id2),
+	CHECK_EQ(hearth_v1_timer_send_after(self, 10000000000ll, "t2", 2, NULL,
+					    0, &id2),
 		 0);
 	CHECK(id1 != id2);
 	CHECK_EQ(hearth_v1_timer_cancel(id2), 0);
@@ -672,9 +808,9 @@ EXPORT("misc") void misc(void)
 	CHECK(hearth_v1_time_wall() > 1600000000ll * 1000000000ll);
 	CHECK(hearth_v1_time_now() > 0);
 	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_NAME, "renamed", 7), 0);
-	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_DESCRIPTION, "a test guest",
-				    12),
-		 0);
+	CHECK_EQ(
+		hearth_v1_meta_set(HEARTH_META_DESCRIPTION, "a test guest", 12),
+		0);
 	CHECK_EQ(hearth_v1_meta_set(HEARTH_META_LICENSE, "MIT", 3), 0);
 	for (int lvl = 0; lvl <= 4; lvl++)
 		hearth_v1_log(lvl, "level", 5);
@@ -742,8 +878,8 @@ static int32_t spawn_via(const uint8_t *id, const char *entry, int link)
 	caps[0] = hearth_v1_mb_cap(0, link ? HEARTH_PERM_SEND | HEARTH_PERM_LINK
 					   : HEARTH_PERM_SEND);
 	caps[1] = INBOX;
-	CHECK_EQ(hearth_v1_cap_send(1, req, (uint32_t)spawn_req(req, id, entry,
-								 link),
+	CHECK_EQ(hearth_v1_cap_send(1, req,
+				    (uint32_t)spawn_req(req, id, entry, link),
 				    caps, 2),
 		 0);
 	s = hearth_v1_mb_recv(0, 10000000000ll);
@@ -840,8 +976,8 @@ static const uint8_t made[] = {
 	0x0a, 0x11, 0x01, 0x0f, 0x00, 0x41, 0x00, 0x41, 0x10, 0x41, 0x0f, 0x41,
 	0x00, 0x41, 0x00, 0x10, 0x00, 0x1a, 0x0b,
 	/* data */
-	0x0b, 0x15, 0x01, 0x00, 0x41, 0x10, 0x0b, 0x0f, 'm', 'a', 'd', 'e',
-	' ', 'b', 'y', ' ', 'a', ' ', 'g', 'u', 'e', 's', 't'};
+	0x0b, 0x15, 0x01, 0x00, 0x41, 0x10, 0x0b, 0x0f, 'm', 'a', 'd', 'e', ' ',
+	'b', 'y', ' ', 'a', ' ', 'g', 'u', 'e', 's', 't'};
 
 /* Handle 1: the spawner. Writes `made` into a lump and spawns it. */
 EXPORT("self_host") void self_host(void)
