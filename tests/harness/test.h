@@ -23,6 +23,9 @@ typedef struct ht_test {
 } ht_test;
 
 void ht__register(ht_test *t);
+/* The test running now (in its child), so that tests registered at run
+ * time (from a constructor, with ht__register) can tell which one runs. */
+const ht_test *ht_current(void);
 void ht__fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 

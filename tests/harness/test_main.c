@@ -13,6 +13,12 @@
 #include <unistd.h>
 
 static ht_test *ht_head, **ht_tail = &ht_head;
+static const ht_test *ht_cur;
+
+const ht_test *ht_current(void)
+{
+	return ht_cur;
+}
 
 void ht__register(ht_test *t)
 {
@@ -125,6 +131,7 @@ static int run_one(ht_test *t, int timeout_s, bool nofork)
 	pid_t pid, w;
 	int status = 0, sig;
 
+	ht_cur = t;
 	if (nofork) {
 		t->fn();
 		return 0;
