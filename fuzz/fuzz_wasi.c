@@ -243,10 +243,9 @@ static const char *grant_dir(void)
 static uint32_t arg32(const uint8_t *d)
 {
 	static const uint32_t edge[16] = {
-		0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 65536,	  65535,
-		65532,	     65528,	  0xFFFF0000u, 0xFFFFFFF8u, 3,
-		4,	     76,	  1024,	       100000,	    0x10000000u,
-		2};
+		0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 65536, 65535, 65532,
+		65528,	     0xFFFF0000u, 0xFFFFFFF8u, 3,     4,     76,
+		1024,	     100000,	  0x10000000u, 2};
 	uint32_t v = (uint32_t)d[0] | (uint32_t)d[1] << 8;
 
 	return v >= 0xFFF0 ? edge[v - 0xFFF0] : v;
@@ -308,7 +307,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		img = size - 1;
 	{
 		uint64_t msize;
-		uint8_t *base = hw_memory_data(hw_instance_memory(inst), &msize);
+		uint8_t *base =
+			hw_memory_data(hw_instance_memory(inst), &msize);
 
 		memcpy(base, data + 1, img);
 	}

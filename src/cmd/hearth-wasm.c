@@ -42,7 +42,8 @@ static void usage(FILE *f)
 		"one unlimited slice)\n"
 		"  --max-pages N           cap linear memory at N 64 KiB "
 		"pages\n"
-		"  --time                  print load and run times (wall, and\n"
+		"  --time                  print load and run times (wall, "
+		"and\n"
 		"                          CPU for the run) on stderr\n"
 		"exit status: the program's; %d if it trapped, %d if it could "
 		"not be loaded\n",
@@ -139,7 +140,6 @@ static double now_s(void)
 	return clock_s(CLOCK_MONOTONIC);
 }
 
-
 typedef struct grant {
 	char *host, *guest;
 	unsigned flags;
@@ -185,7 +185,8 @@ static int cmd_run(int argc, char **argv)
 			char *sep;
 
 			if (ndirs == MAX_DIRS) {
-				fprintf(stderr, "hearth-wasm: too many --dir\n");
+				fprintf(stderr,
+					"hearth-wasm: too many --dir\n");
 				return EXIT_USAGE;
 			}
 			dirs[ndirs].host = strdup(v);
@@ -210,14 +211,18 @@ static int cmd_run(int argc, char **argv)
 			env[nenv++] = v;
 		} else if (!strcmp(o, "--fuel-slice")) {
 			if (!parse_u64(v, INT64_MAX, &slice) || !slice) {
-				fprintf(stderr, "hearth-wasm: bad --fuel-slice "
-						"'%s'\n", v);
+				fprintf(stderr,
+					"hearth-wasm: bad --fuel-slice "
+					"'%s'\n",
+					v);
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(o, "--max-pages")) {
 			if (!parse_u64(v, 65536, &pages) || !pages) {
-				fprintf(stderr, "hearth-wasm: bad --max-pages "
-						"'%s' (1..65536)\n", v);
+				fprintf(stderr,
+					"hearth-wasm: bad --max-pages "
+					"'%s' (1..65536)\n",
+					v);
 				return EXIT_USAGE;
 			}
 		} else {
@@ -453,8 +458,9 @@ static int cmd_idle_rss(int argc, char **argv)
 		if (hw_wasi_new(&ws[i]) ||
 		    hw_wasi_instantiate(ws[i], m, NULL, NULL, NULL, &insts[i],
 					&err)) {
-			fprintf(stderr, "hearth-wasm: instance %" PRIu64
-					": %s\n", i, err.message);
+			fprintf(stderr,
+				"hearth-wasm: instance %" PRIu64 ": %s\n", i,
+				err.message);
 			return EXIT_LOAD;
 		}
 	}

@@ -66,8 +66,8 @@ int hw__wasi_put64(hw_hostcall *hc, uint32_t addr, uint64_t v)
 	return WE_SUCCESS;
 }
 
-int hw__wasi_iovs(hw_hostcall *hc, uint32_t iovs, uint32_t n,
-		  struct iovec *out, uint64_t *total)
+int hw__wasi_iovs(hw_hostcall *hc, uint32_t iovs, uint32_t n, struct iovec *out,
+		  uint64_t *total)
 {
 	const uint8_t *p;
 	uint64_t sum = 0;
@@ -100,70 +100,165 @@ int hw__wasi_iovs(hw_hostcall *hc, uint32_t iovs, uint32_t n,
 int hw__wasi_errno(int e)
 {
 	switch (e) {
-	case 0: return WE_SUCCESS;
-	case E2BIG: return WE_2BIG;
-	case EACCES: return WE_ACCES;
-	case EAGAIN: return WE_AGAIN;
-	case EBADF: return WE_BADF;
-	case EBUSY: return WE_BUSY;
-	case EEXIST: return WE_EXIST;
-	case EFAULT: return WE_FAULT;
-	case EFBIG: return WE_FBIG;
-	case EILSEQ: return WE_ILSEQ;
-	case EINTR: return WE_INTR;
-	case EINVAL: return WE_INVAL;
-	case EIO: return WE_IO;
-	case EISDIR: return WE_ISDIR;
-	case ELOOP: return WE_LOOP;
-	case EMFILE: return WE_MFILE;
-	case EMLINK: return WE_MLINK;
-	case ENAMETOOLONG: return WE_NAMETOOLONG;
-	case ENFILE: return WE_NFILE;
-	case ENODEV: return WE_NODEV;
-	case ENOENT: return WE_NOENT;
-	case ENOMEM: return WE_NOMEM;
-	case ENOSPC: return WE_NOSPC;
-	case ENOSYS: return WE_NOSYS;
-	case ENOTDIR: return WE_NOTDIR;
-	case ENOTEMPTY: return WE_NOTEMPTY;
-	case ENOTSOCK: return WE_NOTSOCK;
-	case EOPNOTSUPP: return WE_NOTSUP;
-	case ENOTTY: return WE_NOTTY;
-	case ENXIO: return WE_NXIO;
-	case EOVERFLOW: return WE_OVERFLOW;
-	case EPERM: return WE_PERM;
-	case EPIPE: return WE_PIPE;
-	case ERANGE: return WE_RANGE;
-	case EROFS: return WE_ROFS;
-	case ESPIPE: return WE_SPIPE;
-	case ETXTBSY: return WE_TXTBSY;
+	case 0:
+		return WE_SUCCESS;
+	case E2BIG:
+		return WE_2BIG;
+	case EACCES:
+		return WE_ACCES;
+	case EAGAIN:
+		return WE_AGAIN;
+	case EBADF:
+		return WE_BADF;
+	case EBUSY:
+		return WE_BUSY;
+	case EEXIST:
+		return WE_EXIST;
+	case EFAULT:
+		return WE_FAULT;
+	case EFBIG:
+		return WE_FBIG;
+	case EILSEQ:
+		return WE_ILSEQ;
+	case EINTR:
+		return WE_INTR;
+	case EINVAL:
+		return WE_INVAL;
+	case EIO:
+		return WE_IO;
+	case EISDIR:
+		return WE_ISDIR;
+	case ELOOP:
+		return WE_LOOP;
+	case EMFILE:
+		return WE_MFILE;
+	case EMLINK:
+		return WE_MLINK;
+	case ENAMETOOLONG:
+		return WE_NAMETOOLONG;
+	case ENFILE:
+		return WE_NFILE;
+	case ENODEV:
+		return WE_NODEV;
+	case ENOENT:
+		return WE_NOENT;
+	case ENOMEM:
+		return WE_NOMEM;
+	case ENOSPC:
+		return WE_NOSPC;
+	case ENOSYS:
+		return WE_NOSYS;
+	case ENOTDIR:
+		return WE_NOTDIR;
+	case ENOTEMPTY:
+		return WE_NOTEMPTY;
+	case ENOTSOCK:
+		return WE_NOTSOCK;
+	case EOPNOTSUPP:
+		return WE_NOTSUP;
+	case ENOTTY:
+		return WE_NOTTY;
+	case ENXIO:
+		return WE_NXIO;
+	case EOVERFLOW:
+		return WE_OVERFLOW;
+	case EPERM:
+		return WE_PERM;
+	case EPIPE:
+		return WE_PIPE;
+	case ERANGE:
+		return WE_RANGE;
+	case EROFS:
+		return WE_ROFS;
+	case ESPIPE:
+		return WE_SPIPE;
+	case ETXTBSY:
+		return WE_TXTBSY;
 	/* openat2(RESOLVE_BENEATH) refuses a path leading out with EXDEV */
-	case EXDEV: return WE_NOTCAPABLE;
-	default: return WE_IO;
+	case EXDEV:
+		return WE_NOTCAPABLE;
+	default:
+		return WE_IO;
 	}
 }
 
-static const char *const errno_names[] = {
-	"ESUCCESS",	   "E2BIG",	      "EACCES",		"EADDRINUSE",
-	"EADDRNOTAVAIL",   "EAFNOSUPPORT",    "EAGAIN",		"EALREADY",
-	"EBADF",	   "EBADMSG",	      "EBUSY",		"ECANCELED",
-	"ECHILD",	   "ECONNABORTED",    "ECONNREFUSED",	"ECONNRESET",
-	"EDEADLK",	   "EDESTADDRREQ",    "EDOM",		"EDQUOT",
-	"EEXIST",	   "EFAULT",	      "EFBIG",		"EHOSTUNREACH",
-	"EIDRM",	   "EILSEQ",	      "EINPROGRESS",	"EINTR",
-	"EINVAL",	   "EIO",	      "EISCONN",	"EISDIR",
-	"ELOOP",	   "EMFILE",	      "EMLINK",		"EMSGSIZE",
-	"EMULTIHOP",	   "ENAMETOOLONG",    "ENETDOWN",	"ENETRESET",
-	"ENETUNREACH",	   "ENFILE",	      "ENOBUFS",	"ENODEV",
-	"ENOENT",	   "ENOEXEC",	      "ENOLCK",		"ENOLINK",
-	"ENOMEM",	   "ENOMSG",	      "ENOPROTOOPT",	"ENOSPC",
-	"ENOSYS",	   "ENOTCONN",	      "ENOTDIR",	"ENOTEMPTY",
-	"ENOTRECOVERABLE", "ENOTSOCK",	      "ENOTSUP",	"ENOTTY",
-	"ENXIO",	   "EOVERFLOW",	      "EOWNERDEAD",	"EPERM",
-	"EPIPE",	   "EPROTO",	      "EPROTONOSUPPORT", "EPROTOTYPE",
-	"ERANGE",	   "EROFS",	      "ESPIPE",		"ESRCH",
-	"ESTALE",	   "ETIMEDOUT",	      "ETXTBSY",	"EXDEV",
-	"ENOTCAPABLE"};
+static const char *const errno_names[] = {"ESUCCESS",
+					  "E2BIG",
+					  "EACCES",
+					  "EADDRINUSE",
+					  "EADDRNOTAVAIL",
+					  "EAFNOSUPPORT",
+					  "EAGAIN",
+					  "EALREADY",
+					  "EBADF",
+					  "EBADMSG",
+					  "EBUSY",
+					  "ECANCELED",
+					  "ECHILD",
+					  "ECONNABORTED",
+					  "ECONNREFUSED",
+					  "ECONNRESET",
+					  "EDEADLK",
+					  "EDESTADDRREQ",
+					  "EDOM",
+					  "EDQUOT",
+					  "EEXIST",
+					  "EFAULT",
+					  "EFBIG",
+					  "EHOSTUNREACH",
+					  "EIDRM",
+					  "EILSEQ",
+					  "EINPROGRESS",
+					  "EINTR",
+					  "EINVAL",
+					  "EIO",
+					  "EISCONN",
+					  "EISDIR",
+					  "ELOOP",
+					  "EMFILE",
+					  "EMLINK",
+					  "EMSGSIZE",
+					  "EMULTIHOP",
+					  "ENAMETOOLONG",
+					  "ENETDOWN",
+					  "ENETRESET",
+					  "ENETUNREACH",
+					  "ENFILE",
+					  "ENOBUFS",
+					  "ENODEV",
+					  "ENOENT",
+					  "ENOEXEC",
+					  "ENOLCK",
+					  "ENOLINK",
+					  "ENOMEM",
+					  "ENOMSG",
+					  "ENOPROTOOPT",
+					  "ENOSPC",
+					  "ENOSYS",
+					  "ENOTCONN",
+					  "ENOTDIR",
+					  "ENOTEMPTY",
+					  "ENOTRECOVERABLE",
+					  "ENOTSOCK",
+					  "ENOTSUP",
+					  "ENOTTY",
+					  "ENXIO",
+					  "EOVERFLOW",
+					  "EOWNERDEAD",
+					  "EPERM",
+					  "EPIPE",
+					  "EPROTO",
+					  "EPROTONOSUPPORT",
+					  "EPROTOTYPE",
+					  "ERANGE",
+					  "EROFS",
+					  "ESPIPE",
+					  "ESRCH",
+					  "ESTALE",
+					  "ETIMEDOUT",
+					  "ETXTBSY",
+					  "EXDEV",
+					  "ENOTCAPABLE"};
 
 const char *hw_wasi_errno_name(uint32_t e)
 {
@@ -357,8 +452,8 @@ int hw_wasi_stdio_fd(hw_wasi *w, int fd, int host_fd)
 	/* a regular file may seek; a terminal or pipe may not (which is how
 	 * wasi-libc's isatty tells them apart) */
 	if (S_ISREG(st.st_mode))
-		f->base |= R_FD_SEEK | R_FD_TELL | R_FD_ADVISE |
-			   R_FD_DATASYNC | R_FD_SYNC;
+		f->base |= R_FD_SEEK | R_FD_TELL | R_FD_ADVISE | R_FD_DATASYNC |
+			   R_FD_SYNC;
 	return 0;
 }
 
@@ -413,11 +508,15 @@ int hw_wasi_preopen(hw_wasi *w, const char *host_dir, const char *guest_path,
 	host = open(host_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (host < 0) {
 		switch (errno) {
-		case ENOENT: return HB_ENOENT;
+		case ENOENT:
+			return HB_ENOENT;
 		case EACCES:
-		case EPERM: return HB_EPERM;
-		case ENOMEM: return HB_ENOMEM;
-		default: return HB_EINVAL;
+		case EPERM:
+			return HB_EPERM;
+		case ENOMEM:
+			return HB_ENOMEM;
+		default:
+			return HB_EINVAL;
 		}
 	}
 	/* Without openat2 there is no safe resolution: refuse the grant. */
@@ -575,8 +674,7 @@ static int w_clock_time_get(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	return e ? e : hw__wasi_put64(hc, a[2].i32, now_ns(c));
 }
 
-static int w_random_get(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-			hw_val *r)
+static int w_random_get(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	uint8_t *p = hw__wasi_mem(hc, a[0].i32, a[1].i32);
 	size_t left = a[1].i32;
@@ -631,8 +729,7 @@ static int line_write(wfd *f, int fd, const char *p, size_t n)
 	return WE_SUCCESS;
 }
 
-static int w_fd_write(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		      hw_val *r)
+static int w_fd_write(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	struct iovec iov[HW_WASI_MAX_IOVS];
 	uint64_t total;
@@ -657,8 +754,8 @@ static int w_fd_write(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 			if (f->route_flags & HW_WASI_LINES)
 				e = line_write(f, (int)a[0].i32,
 					       iov[i].iov_base, iov[i].iov_len);
-			else if (f->wfn(f->env, (int)a[0].i32,
-					iov[i].iov_base, iov[i].iov_len))
+			else if (f->wfn(f->env, (int)a[0].i32, iov[i].iov_base,
+					iov[i].iov_len))
 				e = WE_IO;
 			if (e)
 				return e;
@@ -855,8 +952,7 @@ static int w_poll_oneoff(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 			put_event(out + 32 * nev, wget64(s),
 				  (pfd[j].revents & POLLNVAL) ? WE_BADF : 0,
 				  s[8],
-				  s[8] == EV_FD_READ ? readable(pfd[j].fd)
-						     : 0);
+				  s[8] == EV_FD_READ ? readable(pfd[j].fd) : 0);
 			if (pfd[j].revents & POLLHUP)
 				wput16(out + 32 * nev + 24, 1); /* hangup */
 			nev++;
@@ -878,8 +974,7 @@ static int w_poll_oneoff(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 
 /* ---- process ---- */
 
-static int w_proc_exit(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		       hw_val *r)
+static int w_proc_exit(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	w->exited = true;
 	w->exit_code = a[0].i32;
@@ -888,8 +983,7 @@ static int w_proc_exit(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	return W_TRAP;
 }
 
-static int w_proc_raise(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-			hw_val *r)
+static int w_proc_raise(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	return WE_NOSYS;
 }
@@ -928,29 +1022,28 @@ typedef struct wdef {
 	wasi_fn fn;
 } wdef;
 
-#define CORE_FUNCS(X)                                                        \
-	X(args_get, "ii", "i")                                              \
-	X(args_sizes_get, "ii", "i")                                        \
-	X(environ_get, "ii", "i")                                           \
-	X(environ_sizes_get, "ii", "i")                                     \
-	X(clock_res_get, "ii", "i")                                         \
-	X(clock_time_get, "iIi", "i")                                       \
-	X(fd_read, "iiii", "i")                                             \
-	X(fd_write, "iiii", "i")                                            \
-	X(poll_oneoff, "iiii", "i")                                         \
-	X(proc_exit, "i", "")                                               \
-	X(proc_raise, "i", "i")                                             \
-	X(sched_yield, "", "i")                                             \
-	X(random_get, "ii", "i")                                            \
-	X(sock_accept, "iii", "i")                                          \
-	X(sock_recv, "iiiiii", "i")                                         \
-	X(sock_send, "iiiii", "i")                                          \
+#define CORE_FUNCS(X)                                                          \
+	X(args_get, "ii", "i")                                                 \
+	X(args_sizes_get, "ii", "i")                                           \
+	X(environ_get, "ii", "i")                                              \
+	X(environ_sizes_get, "ii", "i")                                        \
+	X(clock_res_get, "ii", "i")                                            \
+	X(clock_time_get, "iIi", "i")                                          \
+	X(fd_read, "iiii", "i")                                                \
+	X(fd_write, "iiii", "i")                                               \
+	X(poll_oneoff, "iiii", "i")                                            \
+	X(proc_exit, "i", "")                                                  \
+	X(proc_raise, "i", "i")                                                \
+	X(sched_yield, "", "i")                                                \
+	X(random_get, "ii", "i")                                               \
+	X(sock_accept, "iii", "i")                                             \
+	X(sock_recv, "iiiiii", "i")                                            \
+	X(sock_send, "iiiii", "i")                                             \
 	X(sock_shutdown, "ii", "i")
 
 #define CORE_DEF(n, p, r) {#n, p, r, w_##n},
 #define FS_DEF(n, p, r)	  {#n, p, r, hw__wasi_##n},
-static const wdef defs[] = {CORE_FUNCS(CORE_DEF)
-				    HW__WASI_FS_FUNCS(FS_DEF)};
+static const wdef defs[] = {CORE_FUNCS(CORE_DEF) HW__WASI_FS_FUNCS(FS_DEF)};
 #define NDEFS (sizeof defs / sizeof *defs)
 
 /* env of each host function: the context and which function */
@@ -993,7 +1086,8 @@ static int func_of(hw_wasi *w, size_t k, hw_func **out)
 	int rc;
 
 	if (!w->funcs) {
-		w->funcs = calloc(1, NDEFS * (sizeof *w->funcs + sizeof *binds));
+		w->funcs =
+			calloc(1, NDEFS * (sizeof *w->funcs + sizeof *binds));
 		if (!w->funcs)
 			return HB_ENOMEM;
 	}
@@ -1074,8 +1168,7 @@ int hw_wasi_link(hw_wasi *w, const hw_module *m, hw_wasi_resolve_fn resolve,
 				return link_error(err, HB_EUNLINKABLE,
 						  "unknown import", &imp);
 			if (imp.kind != HW_EXTERN_FUNC ||
-			    !type_is(defs[k].params, imp.nparams,
-				     imp.params) ||
+			    !type_is(defs[k].params, imp.nparams, imp.params) ||
 			    !type_is(defs[k].results, imp.nresults,
 				     imp.results))
 				return link_error(err, HB_EUNLINKABLE,
@@ -1088,14 +1181,15 @@ int hw_wasi_link(hw_wasi *w, const hw_module *m, hw_wasi_resolve_fn resolve,
 					memset(err, 0, sizeof *err);
 					err->code = rc;
 					err->section = -1;
-					snprintf(err->message, sizeof err->message,
+					snprintf(err->message,
+						 sizeof err->message,
 						 "out of memory");
 				}
 				return rc;
 			}
 		} else if (!resolve || resolve(env, &imp, &imports[i])) {
-			return link_error(err, HB_EUNLINKABLE,
-					  "unknown import", &imp);
+			return link_error(err, HB_EUNLINKABLE, "unknown import",
+					  &imp);
 		}
 	}
 	return 0;
@@ -1139,8 +1233,7 @@ static int drive(hw_wasi *w, hw_instance *inst, int st, int64_t slice)
 			if (hw_wasi_sleep_until(w, &until)) {
 				struct timespec ts = {
 					.tv_sec = (time_t)(until / 1000000000u),
-					.tv_nsec =
-						(long)(until % 1000000000u)};
+					.tv_nsec = (long)(until % 1000000000u)};
 
 				while (clock_nanosleep(CLOCK_MONOTONIC,
 						       TIMER_ABSTIME, &ts,

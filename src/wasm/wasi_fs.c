@@ -25,13 +25,20 @@
 uint8_t hw__wasi_filetype(const struct stat *st)
 {
 	switch (st->st_mode & S_IFMT) {
-	case S_IFDIR: return WF_DIR;
-	case S_IFREG: return WF_FILE;
-	case S_IFLNK: return WF_SYMLINK;
-	case S_IFCHR: return WF_CHAR;
-	case S_IFBLK: return WF_BLOCK;
-	case S_IFSOCK: return WF_STREAM;
-	default: return WF_UNKNOWN;
+	case S_IFDIR:
+		return WF_DIR;
+	case S_IFREG:
+		return WF_FILE;
+	case S_IFLNK:
+		return WF_SYMLINK;
+	case S_IFCHR:
+		return WF_CHAR;
+	case S_IFBLK:
+		return WF_BLOCK;
+	case S_IFSOCK:
+		return WF_STREAM;
+	default:
+		return WF_UNKNOWN;
 	}
 }
 
@@ -77,10 +84,10 @@ static int read_path(hw_hostcall *hc, uint32_t ptr, uint32_t len, char *out)
 /* openat2 beneath dirfd; returns the fd or -1 with errno. */
 static int open_beneath(int dirfd, const char *path, int flags, mode_t mode)
 {
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.mode = (flags & O_CREAT) ? mode : 0,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
+			       .mode = (flags & O_CREAT) ? mode : 0,
+			       .resolve =
+				       RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
 	long fd;
 
 	if (path[0] == '/') {
@@ -166,8 +173,8 @@ static int refuse_dots(wfd *dir, const char *path, int e)
 }
 
 /* Read the path argument pair at a[i], a[i+1] and split it for dir. */
-static int split(hw_hostcall *hc, const hw_val *a, int i, wfd *dir,
-		 char *buf, wparent *p)
+static int split(hw_hostcall *hc, const hw_val *a, int i, wfd *dir, char *buf,
+		 wparent *p)
 {
 	int e = read_path(hc, a[i].i32, a[i + 1].i32, buf);
 
@@ -189,11 +196,10 @@ static wfd *host_fd(hw_wasi *w, uint32_t fd, uint64_t need, int bad, int *e)
 	return f;
 }
 
-int hw__wasi_fd_advise(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		       hw_val *r)
+int hw__wasi_fd_advise(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
-	static const int adv[] = {POSIX_FADV_NORMAL,	 POSIX_FADV_SEQUENTIAL,
-				  POSIX_FADV_RANDOM,	 POSIX_FADV_WILLNEED,
+	static const int adv[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL,
+				  POSIX_FADV_RANDOM,   POSIX_FADV_WILLNEED,
 				  POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
 	int e;
 	wfd *f = host_fd(w, a[0].i32, R_FD_ADVISE, WE_BADF, &e);
@@ -223,8 +229,7 @@ int hw__wasi_fd_allocate(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 		posix_fallocate(f->host, (off_t)a[1].i64, (off_t)a[2].i64));
 }
 
-int hw__wasi_fd_close(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		      hw_val *r)
+int hw__wasi_fd_close(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	int e;
 	wfd *f = hw__wasi_fd(w, a[0].i32, 0, &e);
@@ -275,8 +280,8 @@ int hw__wasi_fd_fdstat_get(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	return WE_SUCCESS;
 }
 
-int hw__wasi_fd_fdstat_set_flags(hw_wasi *w, hw_hostcall *hc,
-				 const hw_val *a, hw_val *r)
+int hw__wasi_fd_fdstat_set_flags(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
+				 hw_val *r)
 {
 	uint32_t fl = a[1].i32;
 	int e, cur;
@@ -284,7 +289,8 @@ int hw__wasi_fd_fdstat_set_flags(hw_wasi *w, hw_hostcall *hc,
 
 	if (!f)
 		return e;
-	if (fl & ~(FDF_APPEND | FDF_DSYNC | FDF_NONBLOCK | FDF_RSYNC | FDF_SYNC))
+	if (fl &
+	    ~(FDF_APPEND | FDF_DSYNC | FDF_NONBLOCK | FDF_RSYNC | FDF_SYNC))
 		return WE_INVAL;
 	if ((fl ^ f->fdflags) & (FDF_DSYNC | FDF_RSYNC | FDF_SYNC))
 		return WE_NOTSUP; /* Linux cannot change these on an open fd */
@@ -304,8 +310,8 @@ int hw__wasi_fd_fdstat_set_flags(hw_wasi *w, hw_hostcall *hc,
 	return WE_SUCCESS;
 }
 
-int hw__wasi_fd_fdstat_set_rights(hw_wasi *w, hw_hostcall *hc,
-				  const hw_val *a, hw_val *r)
+int hw__wasi_fd_fdstat_set_rights(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
+				  hw_val *r)
 {
 	int e;
 	wfd *f = hw__wasi_fd(w, a[0].i32, 0, &e);
@@ -342,8 +348,8 @@ int hw__wasi_fd_filestat_get(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	return WE_SUCCESS;
 }
 
-int hw__wasi_fd_filestat_set_size(hw_wasi *w, hw_hostcall *hc,
-				  const hw_val *a, hw_val *r)
+int hw__wasi_fd_filestat_set_size(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
+				  hw_val *r)
 {
 	int e;
 	wfd *f = host_fd(w, a[0].i32, R_FD_FILESTAT_SET_SIZE, WE_INVAL, &e);
@@ -381,8 +387,8 @@ static int times_of(uint64_t atim, uint64_t mtim, uint32_t fl,
 	return WE_SUCCESS;
 }
 
-int hw__wasi_fd_filestat_set_times(hw_wasi *w, hw_hostcall *hc,
-				   const hw_val *a, hw_val *r)
+int hw__wasi_fd_filestat_set_times(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
+				   hw_val *r)
 {
 	struct timespec ts[2];
 	int e;
@@ -401,8 +407,9 @@ static int prw(hw_wasi *w, hw_hostcall *hc, const hw_val *a, bool write)
 	uint64_t total;
 	ssize_t n;
 	int e;
-	wfd *f = host_fd(w, a[0].i32, (write ? R_FD_WRITE : R_FD_READ) | R_FD_SEEK,
-			 WE_SPIPE, &e);
+	wfd *f = host_fd(w, a[0].i32,
+			 (write ? R_FD_WRITE : R_FD_READ) | R_FD_SEEK, WE_SPIPE,
+			 &e);
 
 	if (!f)
 		return e;
@@ -419,14 +426,12 @@ static int prw(hw_wasi *w, hw_hostcall *hc, const hw_val *a, bool write)
 	return hw__wasi_put32(hc, a[4].i32, (uint32_t)n);
 }
 
-int hw__wasi_fd_pread(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		      hw_val *r)
+int hw__wasi_fd_pread(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	return prw(w, hc, a, false);
 }
 
-int hw__wasi_fd_pwrite(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		       hw_val *r)
+int hw__wasi_fd_pwrite(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	return prw(w, hc, a, true);
 }
@@ -448,8 +453,8 @@ int hw__wasi_fd_prestat_get(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	return WE_SUCCESS;
 }
 
-int hw__wasi_fd_prestat_dir_name(hw_wasi *w, hw_hostcall *hc,
-				 const hw_val *a, hw_val *r)
+int hw__wasi_fd_prestat_dir_name(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
+				 hw_val *r)
 {
 	size_t len;
 	char *p;
@@ -471,18 +476,24 @@ int hw__wasi_fd_prestat_dir_name(hw_wasi *w, hw_hostcall *hc,
 static uint8_t dtype(unsigned char t)
 {
 	switch (t) {
-	case DT_DIR: return WF_DIR;
-	case DT_REG: return WF_FILE;
-	case DT_LNK: return WF_SYMLINK;
-	case DT_CHR: return WF_CHAR;
-	case DT_BLK: return WF_BLOCK;
-	case DT_SOCK: return WF_STREAM;
-	default: return WF_UNKNOWN;
+	case DT_DIR:
+		return WF_DIR;
+	case DT_REG:
+		return WF_FILE;
+	case DT_LNK:
+		return WF_SYMLINK;
+	case DT_CHR:
+		return WF_CHAR;
+	case DT_BLK:
+		return WF_BLOCK;
+	case DT_SOCK:
+		return WF_STREAM;
+	default:
+		return WF_UNKNOWN;
 	}
 }
 
-int hw__wasi_fd_readdir(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-			hw_val *r)
+int hw__wasi_fd_readdir(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	uint32_t len = a[2].i32, used = 0;
 	uint8_t *buf = hw__wasi_mem(hc, a[1].i32, len);
@@ -507,7 +518,8 @@ int hw__wasi_fd_readdir(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 		if (n == 0)
 			break;
 		for (long off = 0; off < n && used < len;) {
-			/* struct linux_dirent64: ino, off, reclen, type, name */
+			/* struct linux_dirent64: ino, off, reclen, type, name
+			 */
 			const char *d = tmp + off;
 			uint64_t ino, next;
 			uint16_t reclen;
@@ -558,12 +570,11 @@ int hw__wasi_fd_renumber(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	return WE_SUCCESS;
 }
 
-int hw__wasi_fd_seek(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		     hw_val *r)
+int hw__wasi_fd_seek(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	static const int whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
-	uint64_t need = (a[1].i64 == 0 && a[2].i32 == 1) ? R_FD_TELL
-							  : R_FD_SEEK;
+	uint64_t need =
+		(a[1].i64 == 0 && a[2].i32 == 1) ? R_FD_TELL : R_FD_SEEK;
 	off_t pos;
 	int e;
 	wfd *f = host_fd(w, a[0].i32, need, WE_SPIPE, &e);
@@ -596,8 +607,8 @@ int hw__wasi_fd_tell(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 
 /* ---- path calls ---- */
 
-int hw__wasi_path_create_directory(hw_wasi *w, hw_hostcall *hc,
-				   const hw_val *a, hw_val *r)
+int hw__wasi_path_create_directory(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
+				   hw_val *r)
 {
 	char path[HW_WASI_MAX_PATH + 1];
 	wparent p;
@@ -694,8 +705,7 @@ int hw__wasi_path_filestat_set_times(hw_wasi *w, hw_hostcall *hc,
 	return e;
 }
 
-int hw__wasi_path_link(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		       hw_val *r)
+int hw__wasi_path_link(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	char op[HW_WASI_MAX_PATH + 1], np[HW_WASI_MAX_PATH + 1];
 	wparent po = {.owned = false}, pn = {.owned = false};
@@ -730,8 +740,7 @@ out:
 	return e;
 }
 
-int hw__wasi_path_open(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		       hw_val *r)
+int hw__wasi_path_open(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r)
 {
 	char path[HW_WASI_MAX_PATH + 1];
 	uint32_t dirflags = a[1].i32, oflags = a[4].i32, fdflags = a[7].i32;
@@ -743,9 +752,8 @@ int hw__wasi_path_open(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	wfd *dir = NULL, *f;
 	int e;
 
-	if (oflags & ~15u ||
-	    fdflags & ~(FDF_APPEND | FDF_DSYNC | FDF_NONBLOCK | FDF_RSYNC |
-			FDF_SYNC))
+	if (oflags & ~15u || fdflags & ~(FDF_APPEND | FDF_DSYNC | FDF_NONBLOCK |
+					 FDF_RSYNC | FDF_SYNC))
 		return WE_INVAL;
 	if (oflags & 1) /* creat */
 		need |= R_PATH_CREATE_FILE;
@@ -857,8 +865,8 @@ static int unlink_common(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
 	return e;
 }
 
-int hw__wasi_path_remove_directory(hw_wasi *w, hw_hostcall *hc,
-				   const hw_val *a, hw_val *r)
+int hw__wasi_path_remove_directory(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
+				   hw_val *r)
 {
 	return unlink_common(w, hc, a, R_PATH_REMOVE_DIRECTORY, AT_REMOVEDIR);
 }

@@ -67,76 +67,75 @@ enum {
 };
 
 /* Rights (one bit each, witx order). */
-#define WR(n) ((uint64_t)1 << (n))
-#define R_FD_DATASYNC WR(0)
-#define R_FD_READ WR(1)
-#define R_FD_SEEK WR(2)
-#define R_FD_FDSTAT_SET_FLAGS WR(3)
-#define R_FD_SYNC WR(4)
-#define R_FD_TELL WR(5)
-#define R_FD_WRITE WR(6)
-#define R_FD_ADVISE WR(7)
-#define R_FD_ALLOCATE WR(8)
-#define R_PATH_CREATE_DIRECTORY WR(9)
-#define R_PATH_CREATE_FILE WR(10)
-#define R_PATH_LINK_SOURCE WR(11)
-#define R_PATH_LINK_TARGET WR(12)
-#define R_PATH_OPEN WR(13)
-#define R_FD_READDIR WR(14)
-#define R_PATH_READLINK WR(15)
-#define R_PATH_RENAME_SOURCE WR(16)
-#define R_PATH_RENAME_TARGET WR(17)
-#define R_PATH_FILESTAT_GET WR(18)
-#define R_PATH_FILESTAT_SET_SIZE WR(19)
+#define WR(n)			  ((uint64_t)1 << (n))
+#define R_FD_DATASYNC		  WR(0)
+#define R_FD_READ		  WR(1)
+#define R_FD_SEEK		  WR(2)
+#define R_FD_FDSTAT_SET_FLAGS	  WR(3)
+#define R_FD_SYNC		  WR(4)
+#define R_FD_TELL		  WR(5)
+#define R_FD_WRITE		  WR(6)
+#define R_FD_ADVISE		  WR(7)
+#define R_FD_ALLOCATE		  WR(8)
+#define R_PATH_CREATE_DIRECTORY	  WR(9)
+#define R_PATH_CREATE_FILE	  WR(10)
+#define R_PATH_LINK_SOURCE	  WR(11)
+#define R_PATH_LINK_TARGET	  WR(12)
+#define R_PATH_OPEN		  WR(13)
+#define R_FD_READDIR		  WR(14)
+#define R_PATH_READLINK		  WR(15)
+#define R_PATH_RENAME_SOURCE	  WR(16)
+#define R_PATH_RENAME_TARGET	  WR(17)
+#define R_PATH_FILESTAT_GET	  WR(18)
+#define R_PATH_FILESTAT_SET_SIZE  WR(19)
 #define R_PATH_FILESTAT_SET_TIMES WR(20)
-#define R_FD_FILESTAT_GET WR(21)
-#define R_FD_FILESTAT_SET_SIZE WR(22)
-#define R_FD_FILESTAT_SET_TIMES WR(23)
-#define R_PATH_SYMLINK WR(24)
-#define R_PATH_REMOVE_DIRECTORY WR(25)
-#define R_PATH_UNLINK_FILE WR(26)
-#define R_POLL_FD_READWRITE WR(27)
-#define R_SOCK_SHUTDOWN WR(28)
-#define R_SOCK_ACCEPT WR(29)
-#define R_ALL (WR(30) - 1)
+#define R_FD_FILESTAT_GET	  WR(21)
+#define R_FD_FILESTAT_SET_SIZE	  WR(22)
+#define R_FD_FILESTAT_SET_TIMES	  WR(23)
+#define R_PATH_SYMLINK		  WR(24)
+#define R_PATH_REMOVE_DIRECTORY	  WR(25)
+#define R_PATH_UNLINK_FILE	  WR(26)
+#define R_POLL_FD_READWRITE	  WR(27)
+#define R_SOCK_SHUTDOWN		  WR(28)
+#define R_SOCK_ACCEPT		  WR(29)
+#define R_ALL			  (WR(30) - 1)
 
 /* What a regular file may be granted, what a directory may be granted,
  * and what modifies the file system (taken away by HW_WASI_READONLY). */
-#define R_FILE                                                               \
-	(R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS |     \
-	 R_FD_SYNC | R_FD_TELL | R_FD_WRITE | R_FD_ADVISE | R_FD_ALLOCATE |  \
-	 R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_SIZE |                        \
+#define R_FILE                                                                 \
+	(R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS |       \
+	 R_FD_SYNC | R_FD_TELL | R_FD_WRITE | R_FD_ADVISE | R_FD_ALLOCATE |    \
+	 R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_SIZE |                          \
 	 R_FD_FILESTAT_SET_TIMES | R_POLL_FD_READWRITE)
-#define R_DIR                                                                \
-	(R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_ADVISE |                   \
-	 R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | \
-	 R_PATH_LINK_TARGET | R_PATH_OPEN | R_FD_READDIR |                   \
-	 R_PATH_READLINK | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET |     \
-	 R_PATH_FILESTAT_GET | R_PATH_FILESTAT_SET_SIZE |                    \
-	 R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET |                     \
-	 R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK |                          \
+#define R_DIR                                                                  \
+	(R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_ADVISE |                     \
+	 R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE |   \
+	 R_PATH_LINK_TARGET | R_PATH_OPEN | R_FD_READDIR | R_PATH_READLINK |   \
+	 R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_GET |   \
+	 R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES |                \
+	 R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK |        \
 	 R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
-#define R_MODIFY                                                             \
-	(R_FD_DATASYNC | R_FD_WRITE | R_FD_ALLOCATE |                        \
-	 R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | \
-	 R_PATH_LINK_TARGET | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET |  \
-	 R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES |              \
-	 R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK | \
+#define R_MODIFY                                                               \
+	(R_FD_DATASYNC | R_FD_WRITE | R_FD_ALLOCATE |                          \
+	 R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE |   \
+	 R_PATH_LINK_TARGET | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET |    \
+	 R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES |                \
+	 R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK |   \
 	 R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
 
 /* fdflags */
-#define FDF_APPEND 1u
-#define FDF_DSYNC 2u
+#define FDF_APPEND   1u
+#define FDF_DSYNC    2u
 #define FDF_NONBLOCK 4u
-#define FDF_RSYNC 8u
-#define FDF_SYNC 16u
+#define FDF_RSYNC    8u
+#define FDF_SYNC     16u
 
 /* What an fd table slot holds. */
 typedef enum wfd_kind {
 	WFD_FREE = 0,
-	WFD_NULL,	/* stdin at EOF / output discarded */
-	WFD_HOST,	/* a host fd: borrowed stdio, or owned file/dir */
-	WFD_CALLBACK	/* routed stdio */
+	WFD_NULL,    /* stdin at EOF / output discarded */
+	WFD_HOST,    /* a host fd: borrowed stdio, or owned file/dir */
+	WFD_CALLBACK /* routed stdio */
 } wfd_kind;
 
 /* One line-mode output buffer. */
@@ -169,8 +168,8 @@ struct hw_wasi {
 	uint32_t argc, envc;
 	char *argbuf, *envbuf;
 	uint32_t argbytes, envbytes;
-	wfd *fds;	/* [nfds] */
-	uint32_t nfds;	/* slots in use or ever used (<= HW_WASI_MAX_FDS) */
+	wfd *fds;      /* [nfds] */
+	uint32_t nfds; /* slots in use or ever used (<= HW_WASI_MAX_FDS) */
 	uint32_t cap;
 	unsigned flags; /* HW_WASI_YIELD_SUSPENDS | HW_WASI_SLEEP_SUSPENDS */
 	bool exited;
@@ -183,8 +182,7 @@ struct hw_wasi {
 };
 
 /* Host functions: every one gets the context as env. */
-typedef int (*wasi_fn)(hw_wasi *w, hw_hostcall *hc, const hw_val *a,
-		       hw_val *r);
+typedef int (*wasi_fn)(hw_wasi *w, hw_hostcall *hc, const hw_val *a, hw_val *r);
 
 /* ---- guest memory: every access is bounds-checked ---- */
 
@@ -244,8 +242,8 @@ void hw__wasi_fd_release(hw_wasi *w, wfd *f);
  * *total (sum of lengths, capped). Returns WE_SUCCESS, WE_FAULT or
  * WE_INVAL. */
 struct iovec;
-int hw__wasi_iovs(hw_hostcall *hc, uint32_t iovs, uint32_t n,
-		  struct iovec *out, uint64_t *total);
+int hw__wasi_iovs(hw_hostcall *hc, uint32_t iovs, uint32_t n, struct iovec *out,
+		  uint64_t *total);
 
 /* Write an fdstat/filestat from a host struct stat. */
 struct stat;
@@ -253,39 +251,39 @@ uint8_t hw__wasi_filetype(const struct stat *st);
 void hw__wasi_filestat(uint8_t *p, const struct stat *st);
 
 /* The fd and path functions of wasi_fs.c, by name, for the link table. */
-#define HW__WASI_FS_FUNCS(X)                                                 \
-	X(fd_advise, "iIIi", "i")                                           \
-	X(fd_allocate, "iII", "i")                                          \
-	X(fd_close, "i", "i")                                               \
-	X(fd_datasync, "i", "i")                                            \
-	X(fd_fdstat_get, "ii", "i")                                         \
-	X(fd_fdstat_set_flags, "ii", "i")                                   \
-	X(fd_fdstat_set_rights, "iII", "i")                                 \
-	X(fd_filestat_get, "ii", "i")                                       \
-	X(fd_filestat_set_size, "iI", "i")                                  \
-	X(fd_filestat_set_times, "iIIi", "i")                               \
-	X(fd_pread, "iiiIi", "i")                                           \
-	X(fd_prestat_get, "ii", "i")                                        \
-	X(fd_prestat_dir_name, "iii", "i")                                  \
-	X(fd_pwrite, "iiiIi", "i")                                          \
-	X(fd_readdir, "iiiIi", "i")                                         \
-	X(fd_renumber, "ii", "i")                                           \
-	X(fd_seek, "iIii", "i")                                             \
-	X(fd_sync, "i", "i")                                                \
-	X(fd_tell, "ii", "i")                                               \
-	X(path_create_directory, "iii", "i")                                \
-	X(path_filestat_get, "iiiii", "i")                                  \
-	X(path_filestat_set_times, "iiiiIIi", "i")                          \
-	X(path_link, "iiiiiii", "i")                                        \
-	X(path_open, "iiiiiIIii", "i")                                      \
-	X(path_readlink, "iiiiii", "i")                                     \
-	X(path_remove_directory, "iii", "i")                                \
-	X(path_rename, "iiiiii", "i")                                       \
-	X(path_symlink, "iiiii", "i")                                       \
+#define HW__WASI_FS_FUNCS(X)                                                   \
+	X(fd_advise, "iIIi", "i")                                              \
+	X(fd_allocate, "iII", "i")                                             \
+	X(fd_close, "i", "i")                                                  \
+	X(fd_datasync, "i", "i")                                               \
+	X(fd_fdstat_get, "ii", "i")                                            \
+	X(fd_fdstat_set_flags, "ii", "i")                                      \
+	X(fd_fdstat_set_rights, "iII", "i")                                    \
+	X(fd_filestat_get, "ii", "i")                                          \
+	X(fd_filestat_set_size, "iI", "i")                                     \
+	X(fd_filestat_set_times, "iIIi", "i")                                  \
+	X(fd_pread, "iiiIi", "i")                                              \
+	X(fd_prestat_get, "ii", "i")                                           \
+	X(fd_prestat_dir_name, "iii", "i")                                     \
+	X(fd_pwrite, "iiiIi", "i")                                             \
+	X(fd_readdir, "iiiIi", "i")                                            \
+	X(fd_renumber, "ii", "i")                                              \
+	X(fd_seek, "iIii", "i")                                                \
+	X(fd_sync, "i", "i")                                                   \
+	X(fd_tell, "ii", "i")                                                  \
+	X(path_create_directory, "iii", "i")                                   \
+	X(path_filestat_get, "iiiii", "i")                                     \
+	X(path_filestat_set_times, "iiiiIIi", "i")                             \
+	X(path_link, "iiiiiii", "i")                                           \
+	X(path_open, "iiiiiIIii", "i")                                         \
+	X(path_readlink, "iiiiii", "i")                                        \
+	X(path_remove_directory, "iii", "i")                                   \
+	X(path_rename, "iiiiii", "i")                                          \
+	X(path_symlink, "iiiii", "i")                                          \
 	X(path_unlink_file, "iii", "i")
 
-#define HW__WASI_DECL(name, p, r)                                            \
-	int hw__wasi_##name(hw_wasi *w, hw_hostcall *hc, const hw_val *a,    \
+#define HW__WASI_DECL(name, p, r)                                              \
+	int hw__wasi_##name(hw_wasi *w, hw_hostcall *hc, const hw_val *a,      \
 			    hw_val *res);
 HW__WASI_FS_FUNCS(HW__WASI_DECL)
 #undef HW__WASI_DECL

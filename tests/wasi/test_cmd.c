@@ -56,7 +56,8 @@ static void spawn(const char *const *argv, const char *in, proc_out *o)
 	close(fi);
 }
 
-#define RUN(o, in, ...) spawn((const char *const[]){HEARTH_WASM, __VA_ARGS__, NULL}, in, o)
+#define RUN(o, in, ...)                                                        \
+	spawn((const char *const[]){HEARTH_WASM, __VA_ARGS__, NULL}, in, o)
 
 TEST(run_prints_and_exits_zero)
 {
@@ -152,7 +153,8 @@ TEST(run_grants_directories)
 	ASSERT_MSG(o->status == 0, "%s%s", o->out, o->err);
 	ASSERT_STREQ(o->out, "readonly ok\n");
 
-	RUN(o, NULL, "run", "--dir", "/nonexistent/hearth", WASI_GUEST, "hello");
+	RUN(o, NULL, "run", "--dir", "/nonexistent/hearth", WASI_GUEST,
+	    "hello");
 	ASSERT_EQ(o->status, 125);
 	ASSERT(strstr(o->err, "--dir /nonexistent/hearth: not found") != NULL);
 	free(o);
@@ -228,10 +230,10 @@ TEST(validate_gives_precise_errors)
 	char bad[600], truncated[600];
 	/* (func (result i32) f64.const 0): a type mismatch in function 0 */
 	static const uint8_t invalid[] = {
-		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05,
-		0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a,
-		0x0d, 0x01, 0x0b, 0x00, 0x44, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x00, 0x00, 0x00, 0x0b};
+		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01,
+		0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01,
+		0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x44, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b};
 	proc_out *o = calloc(1, sizeof *o);
 	FILE *f;
 

@@ -11,11 +11,11 @@
 #include "../wasm/wb.h"
 #include "wasi_test.h"
 
-#define ARGS(...)                                                            \
-	(uint32_t)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(char *)),  \
-		(const char *const[])                                         \
-	{                                                                    \
-		__VA_ARGS__                                                  \
+#define ARGS(...)                                                              \
+	(uint32_t)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(char *)),    \
+		(const char *const[])                                          \
+	{                                                                      \
+		__VA_ARGS__                                                    \
 	}
 
 TEST(hello_goes_to_the_callback_as_a_line)
@@ -69,8 +69,7 @@ TEST(bad_configuration_is_refused)
 	ASSERT_ERR(hw_wasi_route_output(w, 1, 0, NULL, NULL), HB_EINVAL);
 	ASSERT_ERR(hw_wasi_preopen(w, "/nonexistent/hearth", "/x", 0),
 		   HB_ENOENT);
-	ASSERT_ERR(hw_wasi_preopen(w, "/proc/self/status", "/x", 0),
-		   HB_EINVAL);
+	ASSERT_ERR(hw_wasi_preopen(w, "/proc/self/status", "/x", 0), HB_EINVAL);
 	ASSERT_ERR(hw_wasi_preopen(w, "/tmp", "", 0), HB_EINVAL);
 	{
 		/* args over the cap */
@@ -270,7 +269,8 @@ TEST(line_mode_cuts_long_lines)
 	ASSERT_EQ(r.out.len, HW_WASI_MAX_LINE * 2 + 10 + 3);
 	ASSERT_EQ(r.out.text[HW_WASI_MAX_LINE], '\n');
 	ASSERT_EQ(r.out.text[0], 'a');
-	ASSERT_EQ(r.out.text[HW_WASI_MAX_LINE + 1], 'a' + HW_WASI_MAX_LINE % 26);
+	ASSERT_EQ(r.out.text[HW_WASI_MAX_LINE + 1],
+		  'a' + HW_WASI_MAX_LINE % 26);
 	wrun_deinit(&r);
 }
 
@@ -481,7 +481,8 @@ TEST(escapes_from_a_granted_directory_are_refused)
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
 		check_escape_line(r.out.text, refused[i], 76 /* ENOTCAPABLE */);
 	check_escape_line(r.out.text, "open-nofollow out", 32 /* ELOOP */);
-	check_escape_line(r.out.text, "link out hard2 follow", 58 /* ENOTSUP */);
+	check_escape_line(r.out.text, "link out hard2 follow",
+			  58 /* ENOTSUP */);
 	check_escape_line(r.out.text, "ok open sub/../inside", 0);
 	check_escape_line(r.out.text, "ok stat out nofollow", 0);
 	check_escape_line(r.out.text, "ok open .", 0);
@@ -498,7 +499,7 @@ TEST(escapes_from_a_granted_directory_are_refused)
 		ASSERT_EQ(st2.st_mtim.tv_nsec, st.st_mtim.tv_nsec);
 		ASSERT_EQ(st2.st_nlink, 1);
 	}
-	static const char *const absent[] = {"newdir", "moved", "lnk",
+	static const char *const absent[] = {"newdir",	 "moved",  "lnk",
 					     "g/stolen", "g/hard", "g/hard2",
 					     "g/lnk"};
 	for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
@@ -741,9 +742,9 @@ TEST(every_preview1_function_links)
 	ASSERT_EQ(sizeof calls / sizeof *calls, 46);
 	ASSERT_OK(hw_wasi_new(&w));
 	for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
-		hw_module *m = import_module("wasi_snapshot_preview1",
-					     calls[i].name, calls[i].params,
-					     calls[i].results);
+		hw_module *m =
+			import_module("wasi_snapshot_preview1", calls[i].name,
+				      calls[i].params, calls[i].results);
 		hw_instance *inst;
 		hw_error err;
 		int rc = hw_wasi_instantiate(w, m, NULL, NULL, NULL, &inst,

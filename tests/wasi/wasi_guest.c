@@ -16,8 +16,8 @@
 
 /* Raw WASI imports, to hand the host exactly the bytes we choose (paths
  * with explicit lengths, pointers out of bounds). */
-#define WASI(name)                                                           \
-	__attribute__((import_module("wasi_snapshot_preview1"),               \
+#define WASI(name)                                                             \
+	__attribute__((import_module("wasi_snapshot_preview1"),                \
 		       import_name(#name)))
 WASI(path_open)
 int32_t raw_path_open(int32_t fd, int32_t dirflags, int32_t path,
@@ -30,14 +30,13 @@ int32_t raw_unlink(int32_t fd, int32_t path, int32_t len);
 WASI(path_remove_directory)
 int32_t raw_rmdir(int32_t fd, int32_t path, int32_t len);
 WASI(path_rename)
-int32_t raw_rename(int32_t fd, int32_t op, int32_t ol, int32_t nfd,
-		   int32_t np, int32_t nl);
+int32_t raw_rename(int32_t fd, int32_t op, int32_t ol, int32_t nfd, int32_t np,
+		   int32_t nl);
 WASI(path_symlink)
-int32_t raw_symlink(int32_t op, int32_t ol, int32_t fd, int32_t np,
-		    int32_t nl);
+int32_t raw_symlink(int32_t op, int32_t ol, int32_t fd, int32_t np, int32_t nl);
 WASI(path_link)
-int32_t raw_link(int32_t ofd, int32_t of, int32_t op, int32_t ol,
-		 int32_t nfd, int32_t np, int32_t nl);
+int32_t raw_link(int32_t ofd, int32_t of, int32_t op, int32_t ol, int32_t nfd,
+		 int32_t np, int32_t nl);
 WASI(path_filestat_get)
 int32_t raw_stat(int32_t fd, int32_t flags, int32_t path, int32_t len,
 		 int32_t out);
@@ -344,11 +343,17 @@ static int open_raw(const char *path, int follow)
 
 static int do_escape(void)
 {
-	static const char *const out[] = {
-		"../secret",	  "/etc/passwd",      "out",
-		"abs/passwd",	  "sub/../../secret", "sub/../sub/../../secret",
-		"updir/secret",	  "..",		      "sub/../..",
-		"./../secret",	  "sub/out2"};
+	static const char *const out[] = {"../secret",
+					  "/etc/passwd",
+					  "out",
+					  "abs/passwd",
+					  "sub/../../secret",
+					  "sub/../sub/../../secret",
+					  "updir/secret",
+					  "..",
+					  "sub/../..",
+					  "./../secret",
+					  "sub/out2"};
 	char buf[64];
 	int32_t fd;
 
@@ -384,9 +389,8 @@ static int do_escape(void)
 	printf("ok open sub/../inside = %d\n", open_raw("sub/../inside", 1));
 	printf("ok stat out nofollow = %d\n",
 	       raw_stat(3, 0, P("out"), (int32_t)(intptr_t)buf));
-	printf("ok open . = %d\n",
-	       raw_path_open(3, 1, P("."), 2, 0x4000, 0, 0,
-			     (int32_t)(intptr_t)&fd));
+	printf("ok open . = %d\n", raw_path_open(3, 1, P("."), 2, 0x4000, 0, 0,
+						 (int32_t)(intptr_t)&fd));
 	return 0;
 }
 
@@ -399,38 +403,57 @@ static int do_fault(void)
 
 	big[0] = BAD;
 	big[1] = 100;
-	expect("fd_write iovs out", raw_fd_write(1, BAD, 1, (int32_t)(intptr_t)&n), 21);
+	expect("fd_write iovs out",
+	       raw_fd_write(1, BAD, 1, (int32_t)(intptr_t)&n), 21);
 	expect("fd_write buf out",
-	       raw_fd_write(1, (int32_t)(intptr_t)big, 1, (int32_t)(intptr_t)&n), 21);
+	       raw_fd_write(1, (int32_t)(intptr_t)big, 1,
+			    (int32_t)(intptr_t)&n),
+	       21);
 	expect("fd_write result out",
 	       raw_fd_write(1, (int32_t)(intptr_t)iov, 1, BAD), 21);
 	expect("fd_write too many iovs",
-	       raw_fd_write(1, (int32_t)(intptr_t)iov, 100000, (int32_t)(intptr_t)&n), 28);
+	       raw_fd_write(1, (int32_t)(intptr_t)iov, 100000,
+			    (int32_t)(intptr_t)&n),
+	       28);
 	expect("fd_write bad fd",
-	       raw_fd_write(99, (int32_t)(intptr_t)iov, 1, (int32_t)(intptr_t)&n), 8);
+	       raw_fd_write(99, (int32_t)(intptr_t)iov, 1,
+			    (int32_t)(intptr_t)&n),
+	       8);
 	expect("fd_write huge fd",
-	       raw_fd_write(-1, (int32_t)(intptr_t)iov, 1, (int32_t)(intptr_t)&n), 8);
+	       raw_fd_write(-1, (int32_t)(intptr_t)iov, 1,
+			    (int32_t)(intptr_t)&n),
+	       8);
 	expect("fd_read stdout",
-	       raw_fd_read(1, (int32_t)(intptr_t)iov, 1, (int32_t)(intptr_t)&n), 76);
+	       raw_fd_read(1, (int32_t)(intptr_t)iov, 1, (int32_t)(intptr_t)&n),
+	       76);
 	expect("args_get out", raw_args_get(BAD, BAD), 21);
 	expect("random_get out", raw_random_get(BAD, 100), 21);
-	expect("random_get wraps", raw_random_get((int32_t)(intptr_t)buf, -1), 21);
+	expect("random_get wraps", raw_random_get((int32_t)(intptr_t)buf, -1),
+	       21);
 	expect("clock_time_get out", raw_clock_time_get(1, 0, BAD), 21);
 	expect("clock_time_get bad id",
 	       raw_clock_time_get(9, 0, (int32_t)(intptr_t)buf), 28);
-	expect("poll_oneoff none", raw_poll_oneoff(0, 0, 0, (int32_t)(intptr_t)&n), 28);
-	expect("poll_oneoff out", raw_poll_oneoff(BAD, BAD, 1, (int32_t)(intptr_t)&n), 21);
-	expect("sock_accept stdin", raw_sock_accept(0, 0, (int32_t)(intptr_t)&n), 57);
-	expect("sock_accept bad fd", raw_sock_accept(77, 0, (int32_t)(intptr_t)&n), 8);
+	expect("poll_oneoff none",
+	       raw_poll_oneoff(0, 0, 0, (int32_t)(intptr_t)&n), 28);
+	expect("poll_oneoff out",
+	       raw_poll_oneoff(BAD, BAD, 1, (int32_t)(intptr_t)&n), 21);
+	expect("sock_accept stdin",
+	       raw_sock_accept(0, 0, (int32_t)(intptr_t)&n), 57);
+	expect("sock_accept bad fd",
+	       raw_sock_accept(77, 0, (int32_t)(intptr_t)&n), 8);
 	expect("proc_raise", raw_proc_raise(6), 52);
-	expect("path_open on stdout", raw_path_open(1, 0, P("x"), 0, 2, 0, 0,
-						    (int32_t)(intptr_t)&n), 76);
-	expect("path_open bad fd", raw_path_open(55, 0, P("x"), 0, 2, 0, 0,
-						 (int32_t)(intptr_t)&n), 8);
+	expect("path_open on stdout",
+	       raw_path_open(1, 0, P("x"), 0, 2, 0, 0, (int32_t)(intptr_t)&n),
+	       76);
+	expect("path_open bad fd",
+	       raw_path_open(55, 0, P("x"), 0, 2, 0, 0, (int32_t)(intptr_t)&n),
+	       8);
 	expect("prestat_dir_name stdout",
 	       raw_prestat_dir_name(1, (int32_t)(intptr_t)buf, 8), 8);
 	expect("readdir stdout",
-	       raw_readdir(1, (int32_t)(intptr_t)buf, 8, 0, (int32_t)(intptr_t)&n), 76);
+	       raw_readdir(1, (int32_t)(intptr_t)buf, 8, 0,
+			   (int32_t)(intptr_t)&n),
+	       76);
 	printf("fault %s\n", fails ? "bad" : "ok");
 	return fails;
 }

@@ -12,7 +12,7 @@
 #include "hearth/wasm.h"
 #include "test.h"
 
-#define WASI_GUEST HEARTH_BINARY_DIR "/guests/wasi_guest.wasm"
+#define WASI_GUEST  HEARTH_BINARY_DIR "/guests/wasi_guest.wasm"
 #define HEARTH_WASM HEARTH_BINARY_DIR "/bin/hearth-wasm"
 
 /* What a routed stream received: in line mode each line with a '\n'

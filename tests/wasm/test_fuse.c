@@ -7,7 +7,6 @@
 
 enum { F64_LOAD = 0x2b, F32_LOAD = 0x2a, I32_LOAD = 0x28, I64_LOAD = 0x29 };
 
-
 /* body: (op (local.get 0) (load offset=8 (local.get 1))) or, left, the
  * load first. */
 static uint32_t add_fn(wb *b, uint32_t type, uint8_t load, uint8_t align,
@@ -79,8 +78,8 @@ static hw_module *fuse_module(void)
 	return m;
 }
 
-static hw_val call2(hw_instance *inst, const char *name, hw_val x,
-		    uint32_t p, int *st)
+static hw_val call2(hw_instance *inst, const char *name, hw_val x, uint32_t p,
+		    int *st)
 {
 	hw_val a[2] = {x, {.i32 = p}}, r[1] = {{0}};
 
@@ -113,16 +112,14 @@ TEST(loads_fused_into_operators_compute_the_same)
 		   -1.5);
 	ASSERT_EQ(call2(inst, "i32_sub_r", (hw_val){.i32 = 10}, 16, &st).i32,
 		  3);
-	ASSERT_EQ((int32_t)call2(inst, "i32_sub_l", (hw_val){.i32 = 10}, 16,
-				 &st)
-			  .i32,
-		  -3);
-	ASSERT_EQ(call2(inst, "i32_xor_l", (hw_val){.i32 = 5}, 16, &st).i32,
-		  2);
+	ASSERT_EQ(
+		(int32_t)call2(inst, "i32_sub_l", (hw_val){.i32 = 10}, 16, &st)
+			.i32,
+		-3);
+	ASSERT_EQ(call2(inst, "i32_xor_l", (hw_val){.i32 = 5}, 16, &st).i32, 2);
 	ASSERT_UEQ(call2(inst, "i64_add_r", (hw_val){.i64 = 1}, 32, &st).i64,
 		   5000000001ull);
-	ASSERT_EQ((int64_t)call2(inst, "i64_sub_l", (hw_val){.i64 = 1}, 32,
-				 &st)
+	ASSERT_EQ((int64_t)call2(inst, "i64_sub_l", (hw_val){.i64 = 1}, 32, &st)
 			  .i64,
 		  4999999999ll);
 	ASSERT_EQ(st, HW_DONE);

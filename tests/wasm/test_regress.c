@@ -3,8 +3,7 @@
 #include "helpers.h"
 #include "wb.h"
 
-static int count_calls(hw_hostcall *hc, void *env, const hw_val *a,
-		       hw_val *r)
+static int count_calls(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 {
 	++*(int *)env;
 	return HW_HOST_OK;
