@@ -243,8 +243,14 @@ void *hr__obj_alloc(hr_rt *rt, hr_sched *s, int cls)
 	void *p = NULL;
 	uint32_t n;
 
-	if (c && c->head)
-		return cache_pop(c);
+	if (c && c->head) {
+		p = cache_pop(c);
+		/* the next one is likely cold (freed by another core): start
+		 * fetching it for writing now */
+		if (c->head)
+			hr__prefetch_w(c->head);
+		return p;
+	}
 	if (atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed)) {
 		pthread_mutex_lock(&rt->depot_mtx);
 		n = atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed);

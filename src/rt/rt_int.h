@@ -50,6 +50,18 @@ static inline void hr__unlock(hr_lock *l)
 	atomic_store_explicit(&l->v, 0, memory_order_release);
 }
 
+/* Start fetching the line at p for writing (x86's prefetchw asks for it
+ * exclusive, so the store that follows does not wait for an upgrade; CPUs
+ * without it decode it as a no-op). */
+static inline void hr__prefetch_w(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ volatile("prefetchw %0" ::"m"(*(const char *)p));
+#else
+	__builtin_prefetch(p, 1);
+#endif
+}
+
 static inline void hr__relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -238,7 +250,6 @@ struct hr_ctx {
 	uint8_t wait_any;
 	uint8_t timed_out;
 	uint8_t is_host;
-	atomic_bool kill_pending;
 	int32_t kill_code;
 	char *kill_text;
 	uint64_t wait_tmr; /* id of the armed wait timer, 0 none */
@@ -261,16 +272,22 @@ struct hr_ctx {
 	uint32_t log_cap, log_head, log_n;
 	char name[HR_MAX_NAME];
 
-	/* owner (a new cache line: senders write the lock section) */
+	/* read-mostly (a new cache line: senders write the lock section):
+	 * read by every sender and, for kill_pending, by the owner per
+	 * message; written at spawn, kill and hr_set_state only, so the line
+	 * stays shared in every core's cache */
+	_Alignas(64) const hr_kind *kind;
+	void *ustate;
+	hr_limits lim;
+	atomic_bool kill_pending; /* written under lock, read without */
+
+	/* owner (a new cache line: the owner writes it per message) */
 	_Alignas(64) hr_pbox *pbox;
 	hr_pbox pbox0; /* inline storage while nmbox == 1 */
-	const hr_kind *kind;
-	void *ustate;
 	hr_sched *sched; /* scheduler running it now; NULL for the host */
 	hr_ctab ctab;
 	hr_mslot *mslots;
 	uint32_t nmslots, mslot_free, nmons;
-	hr_limits lim;
 	uint32_t pready;     /* private ready list head */
 	uint64_t pcount;     /* messages in private queues */
 	uint32_t consumed;   /* taken off queues, not yet subtracted */

@@ -251,40 +251,53 @@ static void account(hr_sched *s, hr_proc *p, uint32_t budget)
 }
 
 /* A parallel consumer (affine) on a scheduler with nothing else to do
- * waits for mail by spinning for a moment instead of parking: its
- * producers then push without waking it, and it drains in batches.
- * Returns true if mail (or a kill, or other work) showed up. */
-static bool spin_for_mail(hr_sched *s, hr_proc *p, unsigned seen)
+ * waits for mail by spinning for a while instead of parking: its
+ * producers then push without waking it, and it drains in batches. It
+ * looks at its mail counter only every SPIN_POLL pauses (about a
+ * microsecond) and lets a batch build up (SPIN_BATCH messages, or
+ * SPIN_LAG looks after the first one) before it takes the lock: each look
+ * and each grab pulls the senders' cache line away from them, and in a
+ * stream between two cores that transfer, not the work, is what a
+ * message costs. Returns true if mail showed up; false when it should
+ * park (spun spin_us, other work, a kill or a due timer). A consumer
+ * that is not in a stream (its last grab found fewer than SPIN_STREAM
+ * messages: request and reply) looks at every pause and takes its mail at
+ * once, so a round trip between cores does not wait. */
+#define SPIN_POLL 48
+#define SPIN_BATCH 64
+#define SPIN_LAG 3
+#define SPIN_STREAM 8
+
+static bool spin_for_mail(hr_sched *s, hr_proc *p, unsigned seen,
+			  bool stream)
 {
 	hr_rt *rt = s->rt;
-	uint64_t start = 0;
-	unsigned i;
+	uint64_t start, now;
+	unsigned lag = 0, cur, i = 0, j, poll = stream ? SPIN_POLL : 1;
 
 	if (!atomic_load_explicit(&p->affine, memory_order_relaxed))
 		return false;
-	for (i = 0;; i++) {
-		if (atomic_load_explicit(&p->mail, memory_order_acquire) !=
-		    seen)
+	start = hr_now_ns();
+	for (;;) {
+		for (j = 0; j < poll; j++)
+			hr__relax();
+		cur = atomic_load_explicit(&p->mail, memory_order_acquire);
+		if (cur != seen && (!stream || cur - seen >= SPIN_BATCH ||
+				    ++lag >= SPIN_LAG))
 			return true;
 		if (atomic_load_explicit(&s->rq_len, memory_order_relaxed) ||
 		    atomic_load_explicit(&s->runnext, memory_order_relaxed) ||
 		    atomic_load_explicit(&p->kill_pending,
 					 memory_order_relaxed))
 			return false;
-		if ((i & 63) == 63) {
-			uint64_t now = hr_now_ns();
-
-			if (!start)
-				start = now;
-			else if (now - start >=
-				 (uint64_t)rt->cfg.spin_us * 1000)
-				return false;
-			if (atomic_load_explicit(&rt->armed,
-						 memory_order_relaxed) &&
-			    atomic_load(&rt->next_deadline) <= now)
-				return false;
-		}
-		hr__relax();
+		if (!stream && (++i & 63))
+			continue; /* the clock, about every microsecond */
+		now = hr_now_ns();
+		if (now - start >= (uint64_t)rt->cfg.spin_us * 1000)
+			return cur != seen;
+		if (atomic_load_explicit(&rt->armed, memory_order_relaxed) &&
+		    atomic_load(&rt->next_deadline) <= now)
+			return false;
 	}
 }
 
@@ -297,6 +310,7 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 	hr_msg m;
 	hr_node *n;
 	bool may_spin = true;
+	uint64_t batch = 0; /* messages the last grab found */
 
 	while (p->reds < budget) {
 		if (p->want_exit || p->sleep_ns ||
@@ -310,6 +324,7 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 			hr__sync_consumed(p);
 			if (p->ready != HR_NONE32) {
 				hr__grab_locked(p);
+				batch = p->pcount;
 				hr__unlock(&p->lock);
 				continue;
 			}
@@ -325,7 +340,8 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 				hr__unlock(&p->lock);
 				/* a parallel consumer spins a while for
 				 * mail; anyone else parks at once */
-				may_spin = spin_for_mail(s, p, seen);
+				may_spin = spin_for_mail(s, p, seen,
+							 batch >= SPIN_STREAM);
 				continue;
 			}
 			account(s, p, budget);
