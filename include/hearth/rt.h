@@ -51,6 +51,8 @@ enum {
 	HR_EXIT_ERROR = 4,    /* init or run failed; the text says why */
 	HR_EXIT_SHUTDOWN = 5, /* the runtime is shutting down */
 	HR_EXIT_LIMIT = 6,    /* a resource limit was exceeded */
+	HR_EXIT_NOPROC = 7,   /* DOWN only: the target was already gone when
+			       * the monitor was set */
 	HR_EXIT_USER = 64     /* first code free for applications */
 };
 

@@ -52,7 +52,7 @@ const char *hr_exit_name(int32_t code)
 		return "shutdown";
 	case HR_EXIT_LIMIT:
 		return "limit";
-	case HR_NOPROC_CODE:
+	case HR_EXIT_NOPROC:
 		return "noproc";
 	default:
 		return "user";

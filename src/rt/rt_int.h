@@ -21,7 +21,6 @@ typedef struct hr_mon hr_mon;
 typedef struct hr_timer hr_timer;
 
 #define HR_NONE32      UINT32_MAX
-#define HR_NOPROC_CODE 7 /* DOWN reason when the target was already gone */
 
 /* ---- spin lock ----
  * A test-and-test-and-set lock with a yielding slow path: critical sections

@@ -174,7 +174,7 @@ int hr__monitor_ref(hr_proc *self, hr_sched *s, const hr_capref *target,
 	}
 	hr__unlock(&t->lock);
 	if (!linked) {
-		hr_reason why = {.code = HR_NOPROC_CODE, .text = NULL};
+		hr_reason why = {.code = HR_EXIT_NOPROC, .text = NULL};
 
 		m->state = HR_MON_FIRED;
 		hr__encode_signal(&m->n, m->n.data,

@@ -17,7 +17,7 @@ TEST(monitor_down_when_already_dead)
 	ASSERT_OK(hr_host_monitor(rt, a, mb, &ref2));
 	ASSERT_NE(ref2, ref);
 	await_down(rt, mb, ref2, &m);
-	ASSERT_EQ(m.reason.code, 7); /* noproc */
+	ASSERT_EQ(m.reason.code, HR_EXIT_NOPROC);
 	ASSERT_EQ(hr_host_same_target(rt, m.caps[0], a), 1);
 	hr_host_msg_free(rt, &m);
 	ASSERT_ERR(hr_host_demonitor(rt, ref2), HB_ENOENT);

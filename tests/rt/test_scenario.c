@@ -282,7 +282,7 @@ TEST(scenario_crowd_of_monitors_partly_killed)
 		memcpy(&code, m.data, sizeof code);
 		/* killed, or noproc if the victim died before the watcher's
 		 * init monitored it */
-		ASSERT(code == HR_EXIT_KILLED || code == 7);
+		ASSERT(code == HR_EXIT_KILLED || code == HR_EXIT_NOPROC);
 		downs++;
 		hr_host_msg_free(rt, &m);
 	}
