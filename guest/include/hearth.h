@@ -133,24 +133,29 @@ int hearth_self(unsigned perms, hearth_cap *out);
 #define HEARTH_MSG_INLINE_CAPS 8   /* capabilities kept without malloc */
 #define HEARTH_REASON_TEXT     65  /* reason text kept (64 and a NUL) */
 
-/* Layout: what a small message without capabilities touches (the header
- * and the first payload bytes) is contiguous, so that receiving it touches
- * as few cache lines as possible (it matters when thousands of processes
- * take turns: each one's memory is cold). */
+/* Layout: the header is mb_recv_into's receive record (hearth_rx), so the
+ * host fills it in place with one call, and what a small message without
+ * capabilities touches (the header and the first payload bytes) is
+ * contiguous: receiving touches as few cache lines as possible (it matters
+ * when thousands of processes take turns: each one's memory is cold). */
 typedef struct hearth_msg {
+	const uint8_t *data; /* len bytes, valid until hearth_msg_free */
+	uint32_t cap_;	     /* private: the receive record's IN fields */
+	hearth_cap *caps;    /* ncaps handles; HEARTH_CAP_NONE where one
+				could not be imported (or was taken) */
+	uint32_t caps_cap_;
+	uint32_t flags_;
+	int32_t sig_;
 	int kind;	  /* HEARTH_SIG_MESSAGE, _DOWN, _EXIT */
 	uint32_t mailbox; /* the mailbox it came to */
 	uint32_t index;	  /* hearth_poll: position of its mailbox */
-	uint32_t ncaps;
-	const uint8_t *data; /* len bytes, valid until hearth_msg_free */
 	size_t len;
-	hearth_cap *caps; /* ncaps handles; HEARTH_CAP_NONE where one
-			     could not be imported (or was taken) */
+	uint32_t ncaps;
 	/* DOWN and EXIT: caps[0] is a handle to the process that died. */
 	int32_t reason;		 /* its exit code (HEARTH_EXIT_*) */
+	uint64_t ref;		 /* DOWN: the monitor reference */
 	const char *reason_text; /* its reason text (NUL-terminated, at most
 				    64 bytes); "" for a message */
-	uint64_t ref;		 /* DOWN: the monitor reference */
 	/* private */
 	uint8_t *heap_;
 	hearth_cap *caps_heap_;

@@ -1,94 +1,99 @@
-/* msg.c — receiving: a signal handle from the host becomes a hearth_msg
- * (bytes, capabilities and reason copied into the guest), and the signal is
+/* msg.c — receiving: a signal from the host becomes a hearth_msg (bytes,
+ * capabilities and reason copied into the guest), and the signal is
  * released at once, so a process never piles up host-side signals. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sdk_int.h"
 
-/* Make m an empty message (what hearth_msg_free accepts). Field by field:
- * cheaper in the interpreter than a memset of the header. */
+/* hearth_msg's header is mb_recv_into's receive record, field by field. */
+#define SAME_FIELD(a, b)                                                       \
+	_Static_assert(offsetof(hearth_msg, a) == offsetof(hearth_rx, b) &&    \
+			       sizeof(((hearth_msg *)0)->a) ==                 \
+				       sizeof(((hearth_rx *)0)->b),            \
+		       "hearth_msg." #a " is hearth_rx." #b)
+SAME_FIELD(data, buf);
+SAME_FIELD(cap_, buf_cap);
+SAME_FIELD(caps, caps);
+SAME_FIELD(caps_cap_, caps_cap);
+SAME_FIELD(flags_, flags);
+SAME_FIELD(sig_, sig);
+SAME_FIELD(kind, kind);
+SAME_FIELD(mailbox, mailbox);
+SAME_FIELD(index, index);
+SAME_FIELD(len, len);
+SAME_FIELD(ncaps, ncaps);
+SAME_FIELD(reason, code);
+SAME_FIELD(ref, ref);
+
+/* Make m an empty message (what hearth_msg_free accepts) whose receive
+ * record asks for the inline buffers. Field by field: cheaper in the
+ * interpreter than a memset of the header. */
 void hearth__msg_clear(hearth_msg *m)
 {
+	m->data = m->inline_;
+	m->cap_ = HEARTH_MSG_INLINE;
+	m->caps = m->caps_inline_;
+	m->caps_cap_ = HEARTH_MSG_INLINE_CAPS;
+	m->flags_ = 0;
+	m->sig_ = -1;
 	m->kind = HEARTH_SIG_MESSAGE;
 	m->mailbox = 0;
 	m->index = 0;
-	m->data = m->inline_;
 	m->len = 0;
-	m->caps = m->caps_inline_;
 	m->ncaps = 0;
 	m->reason = 0;
-	m->reason_text = "";
 	m->ref = 0;
+	m->reason_text = "";
 	m->heap_ = NULL;
 	m->caps_heap_ = NULL;
 }
 
-/* Copy signal sig, received on mailbox mb, into m and free the signal.
- * Returns 0 or an error (m is then empty and the signal's capabilities
- * released). Host calls cost: the common small message takes four (kind,
- * read, caps, free): the payload and capabilities are read straight into
- * the inline buffers, and their sizes asked for only when those fill up. */
-static int take_signal(int32_t sig, uint32_t mb, hearth_msg *m)
+/* Finish m from signal sig, which mb_recv_into kept because part of it did
+ * not fit the inline buffers or it is a down/exit: read what is missing
+ * and free the signal. m->len and m->ncaps hold the totals. Returns 0 or
+ * an error (m is then empty and the signal's capabilities released). */
+static int finish_signal(int32_t sig, hearth_msg *m)
 {
-	int32_t n, len, ncaps, i;
+	uint32_t len = (uint32_t)m->len, ncaps = m->ncaps;
+	int32_t n;
 	int rc = 0;
 
-	hearth__msg_clear(m);
-	m->mailbox = mb;
-	m->kind = hearth_v1_sig_kind(sig);
-	/* capabilities first: they are owned even if memory fails below */
-	m->caps = m->caps_inline_;
-	ncaps = hearth_v1_sig_caps(sig, m->caps_inline_,
-				   HEARTH_MSG_INLINE_CAPS);
-	if (ncaps == HEARTH_MSG_INLINE_CAPS) {
-		ncaps = hearth_v1_sig_ncaps(sig);
-		if (ncaps > HEARTH_MSG_INLINE_CAPS) {
-			m->caps_heap_ =
-				malloc((size_t)ncaps * sizeof(hearth_cap));
-			if (!m->caps_heap_) {
-				/* keep the inline ones (released below) and
-				 * release the rest through a window */
-				int32_t tmp[256], got, j;
+	if (len > HEARTH_MSG_INLINE)
+		m->len = HEARTH_MSG_INLINE;
+	if (ncaps > HEARTH_MSG_INLINE_CAPS) {
+		m->ncaps = HEARTH_MSG_INLINE_CAPS;
+		m->caps_heap_ = malloc((size_t)ncaps * sizeof(hearth_cap));
+		if (!m->caps_heap_) {
+			/* keep the inline ones (released by hearth_msg_free)
+			 * and release the rest through a window */
+			int32_t tmp[256], got, j;
 
-				got = hearth_v1_sig_caps(sig, tmp, 256);
-				for (j = HEARTH_MSG_INLINE_CAPS; j < got; j++)
-					hearth_cap_unref(tmp[j]);
-				m->ncaps = HEARTH_MSG_INLINE_CAPS;
-				rc = HB_ENOMEM;
-				goto out;
-			}
-			m->caps = m->caps_heap_;
-			ncaps = hearth_v1_sig_caps(sig, m->caps,
-						   (uint32_t)ncaps);
+			got = hearth_v1_sig_caps(sig, tmp, 256);
+			for (j = HEARTH_MSG_INLINE_CAPS; j < got; j++)
+				hearth_cap_unref(tmp[j]);
+			rc = HB_ENOMEM;
+			goto out;
 		}
+		m->caps = m->caps_heap_;
+		n = hearth_v1_sig_caps(sig, m->caps, ncaps);
+		m->ncaps = n < 0 ? 0 : (uint32_t)n;
 	}
-	m->ncaps = ncaps < 0 ? 0 : (uint32_t)ncaps;
-	for (i = 0; i < ncaps; i++)
-		if (m->caps[i] < 0)
-			m->caps[i] = HEARTH_CAP_NONE;
-
-	n = hearth_v1_sig_read(sig, 0, m->inline_, HEARTH_MSG_INLINE);
-	m->len = n < 0 ? 0 : (size_t)n;
-	if (n == HEARTH_MSG_INLINE) {
-		len = hearth_v1_sig_len(sig);
-		if (len > HEARTH_MSG_INLINE) {
-			m->heap_ = malloc((size_t)len);
-			if (!m->heap_) {
-				rc = HB_ENOMEM;
-				goto out;
-			}
-			memcpy(m->heap_, m->inline_, HEARTH_MSG_INLINE);
-			n = hearth_v1_sig_read(sig, HEARTH_MSG_INLINE,
-					       m->heap_ + HEARTH_MSG_INLINE,
-					       (uint32_t)len -
-						       HEARTH_MSG_INLINE);
-			m->data = m->heap_;
-			m->len = HEARTH_MSG_INLINE + (n < 0 ? 0 : (size_t)n);
+	if (len > HEARTH_MSG_INLINE) {
+		m->heap_ = malloc(len);
+		if (!m->heap_) {
+			rc = HB_ENOMEM;
+			goto out;
 		}
+		memcpy(m->heap_, m->inline_, HEARTH_MSG_INLINE);
+		n = hearth_v1_sig_read(sig, HEARTH_MSG_INLINE,
+				       m->heap_ + HEARTH_MSG_INLINE,
+				       len - HEARTH_MSG_INLINE);
+		m->data = m->heap_;
+		m->len = HEARTH_MSG_INLINE + (n < 0 ? 0 : (size_t)n);
 	}
 	if (m->kind == HEARTH_SIG_DOWN || m->kind == HEARTH_SIG_EXIT) {
-		m->reason = hearth_v1_sig_reason(sig);
 		n = hearth_v1_sig_reason_text(sig, m->reason_buf_,
 					      sizeof m->reason_buf_ - 1);
 		if (n < 0)
@@ -97,59 +102,87 @@ static int take_signal(int32_t sig, uint32_t mb, hearth_msg *m)
 			n = sizeof m->reason_buf_ - 1;
 		m->reason_buf_[n] = 0;
 		m->reason_text = m->reason_buf_;
-		if (m->kind == HEARTH_SIG_DOWN)
-			hearth_v1_sig_monitor_ref(sig, &m->ref);
 	}
 out:
 	hearth_v1_sig_free(sig);
+	return rc;
+}
+
+/* What recv_into does after an error or for a signal mb_recv_into kept:
+ * out of line, so that the common path inlines into its callers. */
+static __attribute__((noinline)) int recv_slow(int32_t rc, hearth_msg *m)
+{
+	uint32_t i;
+
+	if (rc < 0) {
+		hearth__msg_clear(m);
+		return rc;
+	}
+	rc = finish_signal(m->sig_, m);
+	m->sig_ = -1;
 	if (rc) {
 		hearth_msg_free(m);
 		hearth__msg_clear(m);
+		return rc;
 	}
-	return rc;
+	for (i = 0; i < m->ncaps; i++)
+		if (m->caps[i] < 0)
+			m->caps[i] = HEARTH_CAP_NONE;
+	return 0;
+}
+
+/* Receive into m from the n mailboxes mbs (which may be &m->mailbox: the
+ * host reads the list before it writes the record). One host call in the
+ * common case, a message whose bytes and capabilities fit m's inline
+ * buffers: mb_recv_into fills m's header and buffers and frees the
+ * signal. Anything else is finished by finish_signal. Inlined: each Wasm
+ * call frame is more memory touched per receive, and with thousands of
+ * processes taking turns that memory is cold. */
+static inline __attribute__((always_inline)) int
+recv_into(const uint32_t *mbs, uint32_t n, int64_t timeout_ns, hearth_msg *m)
+{
+	int32_t rc;
+	uint32_t i;
+
+	rc = hearth_v1_mb_recv_into((const int32_t *)mbs, n,
+				    timeout_ns < 0 ? -1 : timeout_ns,
+				    (hearth_rx *)m);
+	if (rc < 0 || m->sig_ >= 0)
+		return recv_slow(rc, m);
+	for (i = 0; i < m->ncaps; i++)
+		if (m->caps[i] < 0)
+			m->caps[i] = HEARTH_CAP_NONE;
+	return 0;
 }
 
 int hearth_recv(uint32_t mb, int64_t timeout_ns, hearth_msg *m)
 {
-	int32_t sig;
-
-	sig = hearth_v1_mb_recv((int32_t)mb, timeout_ns < 0 ? -1 : timeout_ns);
-	if (sig < 0) {
-		hearth__msg_clear(m);
-		return sig;
-	}
-	return take_signal(sig, mb, m);
+	hearth__msg_clear(m);
+	m->mailbox = mb;
+	return recv_into(&m->mailbox, 1, timeout_ns, m);
 }
 
 int hearth_try_recv(uint32_t mb, hearth_msg *m)
 {
-	int32_t sig;
+	int rc;
 
-	sig = hearth_v1_mb_try_recv((int32_t)mb);
-	if (sig < 0) {
-		hearth__msg_clear(m);
-		return sig;
-	}
-	return take_signal(sig, mb, m);
+	hearth__msg_clear(m);
+	m->mailbox = mb;
+	rc = recv_into(&m->mailbox, 1, 0, m);
+	return rc == HB_ETIMEDOUT ? HB_EAGAIN : rc;
 }
 
 int hearth_poll(const uint32_t *mbs, uint32_t n, int64_t timeout_ns,
 		hearth_msg *m)
 {
-	int32_t sig, index = -1, rc;
+	int rc;
 
 	hearth__msg_clear(m);
 	if (n == 0 || n > HEARTH_MAX_POLL)
 		return HB_EINVAL;
-	sig = hearth_v1_mb_poll((const int32_t *)mbs, n,
-				timeout_ns < 0 ? -1 : timeout_ns, &index);
-	if (sig < 0)
-		return sig;
-	if (index < 0 || (uint32_t)index >= n)
-		index = 0; /* the host promises a position in the list */
-	rc = take_signal(sig, mbs[index], m);
-	if (!rc)
-		m->index = (uint32_t)index;
+	rc = recv_into(mbs, n, timeout_ns, m);
+	if (!rc && m->index >= n)
+		m->index = 0; /* the host promises a position in the list */
 	return rc;
 }
 
