@@ -23,10 +23,16 @@ static bool cap_eq(const hr_capref *a, const hr_capref *b)
 	       a->mbgen == b->mbgen && a->perms == b->perms;
 }
 
-int hr__ctab_init(hr_rt *rt, hr_ctab *t, uint32_t want)
+int hr__ctab_init(hr_rt *rt, hr_ctab *t, uint32_t want, hr_cent *inl)
 {
 	memset(t, 0, sizeof *t);
 	t->free_head = -1;
+	t->inl = inl;
+	if (inl && want <= HR_CTAB_INLINE) {
+		t->e = inl;
+		t->cap = HR_CTAB_INLINE;
+		return 0;
+	}
 	if (!want)
 		return 0;
 	t->e = hr__alloc(rt, want * sizeof *t->e);
@@ -38,7 +44,8 @@ int hr__ctab_init(hr_rt *rt, hr_ctab *t, uint32_t want)
 
 void hr__ctab_deinit(hr_rt *rt, hr_ctab *t)
 {
-	hr__free(rt, t->e);
+	if (t->e != t->inl)
+		hr__free(rt, t->e);
 	hr__free(rt, t->hash);
 	memset(t, 0, sizeof *t);
 	t->free_head = -1;
@@ -69,7 +76,7 @@ static uint32_t hash_find(const hr_ctab *t, const hr_capref *c, int32_t *h)
 
 static int hash_grow(hr_rt *rt, hr_ctab *t)
 {
-	uint32_t n = t->hash ? (t->hmask + 1) * 2 : 16, i;
+	uint32_t n = t->hash ? (t->hmask + 1) * 2 : 4 * HR_CTAB_LINEAR, i;
 	int32_t *nh = hr__alloc(rt, n * sizeof *nh), dummy;
 
 	if (!nh)
@@ -87,8 +94,12 @@ static int hash_grow(hr_rt *rt, hr_ctab *t)
 static void hash_del(hr_ctab *t, const hr_capref *c)
 {
 	int32_t x;
-	uint32_t i = hash_find(t, c, &x), j = i;
+	uint32_t i, j;
 
+	if (!t->hash)
+		return;
+	i = hash_find(t, c, &x);
+	j = i;
 	if (x < 0)
 		return;
 	t->hash[i] = -1;
@@ -109,27 +120,43 @@ static void hash_del(hr_ctab *t, const hr_capref *c)
 	}
 }
 
+/* The handle holding key, or -1 (hash slot in *slot when hashed). */
+static int32_t ctab_find(const hr_ctab *t, const hr_capref *key,
+			 uint32_t *slot)
+{
+	int32_t h;
+	uint32_t i;
+
+	if (t->hash) {
+		*slot = hash_find(t, key, &h);
+		return h;
+	}
+	for (i = 0; i < t->used; i++)
+		if (t->e[i].c.p && cap_eq(&t->e[i].c, key))
+			return (int32_t)i;
+	return -1;
+}
+
 int hr__ctab_put(hr_rt *rt, hr_ctab *t, uint32_t max, const hr_capref *c,
 		 hr_handle *out)
 {
 	hr_capref key = *c; /* c may point into t->e, which may move */
-	uint32_t slot;
+	uint32_t slot = 0;
 	int32_t h;
 	int rc;
 
-	if (t->hash) {
-		slot = hash_find(t, &key, &h);
-		if (h >= 0) {
-			if (t->e[h].refs == UINT32_MAX)
-				return HB_ELIMIT;
-			t->e[h].refs++;
-			*out = h;
-			return 0;
-		}
+	h = ctab_find(t, &key, &slot);
+	if (h >= 0) {
+		if (t->e[h].refs == UINT32_MAX)
+			return HB_ELIMIT;
+		t->e[h].refs++;
+		*out = h;
+		return 0;
 	}
 	if (t->count >= max)
 		return HB_ELIMIT;
-	if (!t->hash || (t->count + 1) * 2 > t->hmask + 1) {
+	if (t->hash ? (t->count + 1) * 2 > t->hmask + 1
+		    : t->count + 1 > HR_CTAB_LINEAR) {
 		rc = hash_grow(rt, t);
 		if (rc)
 			return rc;
@@ -140,7 +167,13 @@ int hr__ctab_put(hr_rt *rt, hr_ctab *t, uint32_t max, const hr_capref *c,
 
 		if (ncap > max)
 			ncap = max;
-		ne = hr__realloc(rt, t->e, ncap * sizeof *ne);
+		if (t->e == t->inl) {
+			ne = hr__alloc(rt, ncap * sizeof *ne);
+			if (ne)
+				memcpy(ne, t->e, t->used * sizeof *ne);
+		} else {
+			ne = hr__realloc(rt, t->e, ncap * sizeof *ne);
+		}
 		if (!ne)
 			return HB_ENOMEM;
 		t->e = ne;
@@ -155,8 +188,10 @@ int hr__ctab_put(hr_rt *rt, hr_ctab *t, uint32_t max, const hr_capref *c,
 	t->e[h].c = key;
 	t->e[h].refs = 1;
 	t->e[h].next_free = -1;
-	slot = hash_find(t, &key, &(int32_t){0});
-	t->hash[slot] = h;
+	if (t->hash) {
+		slot = hash_find(t, &key, &(int32_t){0});
+		t->hash[slot] = h;
+	}
 	t->count++;
 	*out = h;
 	return 0;

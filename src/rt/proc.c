@@ -189,7 +189,7 @@ int hr__spawn(hr_rt *rt, hr_proc *parent, hr_sched *s, const hr_spawn_opts *o,
 	p->lim = lim;
 	p->parent = hr__pid(parent, atomic_load(&parent->gen));
 	set_name(p, o->name);
-	rc = hr__ctab_init(rt, &p->ctab, o->ncaps);
+	rc = hr__ctab_init(rt, &p->ctab, o->ncaps, p->ctab0);
 	if (rc)
 		goto fail_slot;
 	for (i = 0; i < o->ncaps; i++) {
@@ -626,7 +626,7 @@ int hr__host_init(hr_rt *rt)
 	if (rc)
 		return rc;
 	proc_reset(p);
-	hr__ctab_init(rt, &p->ctab, 0);
+	hr__ctab_init(rt, &p->ctab, 0, p->ctab0);
 	p->is_host = 1;
 	p->kind = &host_kind;
 	p->lim = rt->cfg.max;

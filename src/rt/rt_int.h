@@ -165,8 +165,13 @@ typedef struct hr_mslot {
 /* ---- capability table ----
  * Owner only (a process's own thread; the host's under host_mtx). Entries
  * are addressed by handle; free entries chain through next_free. The
- * hash maps (target, permissions) to the one handle holding it: open
+ * first HR_CTAB_INLINE entries live in the process slot (inl), so a
+ * process with few handles allocates nothing for them. Up to
+ * HR_CTAB_LINEAR live entries, the one handle per (target, permissions)
+ * is found by a scan; past that a hash maps pairs to handles: open
  * addressing, linear probing, backward-shift deletion, load <= 1/2. */
+#define HR_CTAB_INLINE 4
+#define HR_CTAB_LINEAR 8
 typedef struct hr_cent {
 	hr_capref c; /* c.p == NULL: free */
 	uint32_t refs;
@@ -179,8 +184,9 @@ typedef struct hr_ctab {
 	uint32_t used;	/* entries ever handed out (high water) */
 	uint32_t count; /* live entries */
 	int32_t free_head;
-	int32_t *hash; /* hmask + 1 slots of handle or -1 */
+	int32_t *hash; /* hmask + 1 slots of handle or -1; NULL: scan */
 	uint32_t hmask;
+	hr_cent *inl; /* the inline entries (e == inl while they do) */
 } hr_ctab;
 
 /* ---- mailbox ----
@@ -318,6 +324,9 @@ struct hr_ctx {
 
 	/* slot store (slot_mtx) */
 	uint32_t free_next;
+
+	/* owner: the first capability table entries (ctab.inl) */
+	_Alignas(64) hr_cent ctab0[HR_CTAB_INLINE];
 };
 
 /* ---- timers ----
@@ -483,7 +492,9 @@ static inline bool hr__alive(hr_proc *p, uint32_t gen)
 }
 
 /* ---- capability tables (cap.c) ---- */
-int hr__ctab_init(hr_rt *rt, hr_ctab *t, uint32_t want);
+/* want: entries to make room for; inl: HR_CTAB_INLINE entries of storage
+ * that outlives the table (or NULL). */
+int hr__ctab_init(hr_rt *rt, hr_ctab *t, uint32_t want, hr_cent *inl);
 void hr__ctab_deinit(hr_rt *rt, hr_ctab *t);
 /* Entry for h, or NULL. */
 hr_cent *hr__ctab_get(hr_ctab *t, hr_handle h);

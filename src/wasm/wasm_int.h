@@ -37,6 +37,15 @@ enum {
 	HW_SEC_DATACOUNT = 12
 };
 
+static inline void hw__relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
 /* ---- allocation ----
  * Everything a module or instance allocates goes through its hw_allocator
  * (wasm.h), libc's by default; these never pass size 0 to it. */
@@ -213,6 +222,14 @@ struct hw_module {
 	uint32_t *code;
 	size_t code_len;	/* words */
 	uint32_t max_host_vals; /* params+results of the largest import */
+
+	/* freed instance blocks kept for the next instances (made with
+	 * libc's allocator, all of one size): a burst of spawns and exits
+	 * then recycles them instead of going through malloc, whose heap
+	 * top a burst would shrink and grow again (wasm_runtime.c) */
+	atomic_flag blk_lock;
+	void *blk_free; /* chained through their first word */
+	uint32_t blk_n;
 };
 
 /* ---- runtime objects ---- */
@@ -342,7 +359,12 @@ typedef struct hw_exec {
 	char trap_msg[160];
 	hw_val *scratch; /* host call arguments/results */
 	uint32_t nscratch;
+	uint8_t carved; /* HW_CARVED_*: arrays still in the instance block */
 } hw_exec;
+
+/* hw_exec arrays that are the first ones, carved out of the instance's
+ * block (not to be freed or reallocated). */
+enum { HW_CARVED_STACK = 1, HW_CARVED_FRAMES = 2, HW_CARVED_SCRATCH = 4 };
 
 struct hw_hostcall {
 	hw_instance *inst;
@@ -368,6 +390,7 @@ struct hw_instance {
 	hw_table *own_tables; /* defined tables */
 	hw_global *own_globals;
 	hw_exec x;
+	bool blk_keep; /* a libc block: back to mod's cache when freed */
 };
 
 /* ---- stage interfaces ---- */

@@ -101,6 +101,7 @@ static int load(const uint8_t *bytes, size_t len, const hw_module_opts *opts,
 	if (!m)
 		return hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
 	atomic_init(&m->refs, 1);
+	atomic_flag_clear(&m->blk_lock);
 	m->al = *al;
 	m->arena.al = &m->al;
 	m->metered = !(opts && opts->no_fuel);
@@ -156,6 +157,12 @@ void hw_module_free(hw_module *m)
 		return;
 	hw_allocator al = m->al;
 
+	while (m->blk_free) {
+		void *b = m->blk_free;
+
+		m->blk_free = *(void **)b;
+		hw__free(&hw__libc_allocator, b);
+	}
 	hw__free(&al, m->code);
 	hw__free(&al, m->bytes);
 	hw__arena_free(&m->arena);

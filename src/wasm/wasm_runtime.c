@@ -13,6 +13,7 @@
 #define PAGE		  65536u
 #define FIRST_STACK_SLOTS 256u
 #define FIRST_FRAMES	  16u
+#define FIRST_SCRATCH	  8u
 #define IDLE_STACK_SLOTS  4096u /* a finished run keeps at most this */
 
 /* ---- owners ---- */
@@ -415,6 +416,23 @@ static void slots_to_val(uint8_t type, const hw_slot *s, hw_val *v)
 
 /* ---- the execution ---- */
 
+/* Grow array *pp of old elements to n of size elsz: realloc, or, while it
+ * is still carved out of the instance block (bit), a new allocation. */
+static void *grow_array(hw_exec *x, void *old, size_t nold, size_t n,
+			size_t elsz, uint8_t bit)
+{
+	void *p;
+
+	if (!(x->carved & bit))
+		return hw__realloc(x->al, old, n * elsz);
+	p = hw__malloc(x->al, n * elsz);
+	if (p) {
+		memcpy(p, old, (nold < n ? nold : n) * elsz);
+		x->carved &= (uint8_t)~bit;
+	}
+	return p;
+}
+
 int hw__stack_grow(hw_exec *x, size_t need)
 {
 	size_t cap = x->cap ? (size_t)x->cap * 2 : FIRST_STACK_SLOTS;
@@ -426,7 +444,7 @@ int hw__stack_grow(hw_exec *x, size_t need)
 		cap = need;
 	if (cap > x->max)
 		cap = x->max;
-	p = hw__realloc(x->al, x->stack, cap * sizeof *p);
+	p = grow_array(x, x->stack, x->cap, cap, sizeof *p, HW_CARVED_STACK);
 	if (!p)
 		return HB_ENOMEM;
 	x->stack = p;
@@ -443,7 +461,8 @@ int hw__frames_grow(hw_exec *x)
 		return HB_ELIMIT;
 	if (cap > x->fmax)
 		cap = x->fmax;
-	p = hw__realloc(x->al, x->frames, cap * sizeof *p);
+	p = grow_array(x, x->frames, x->fcap, cap, sizeof *p,
+		       HW_CARVED_FRAMES);
 	if (!p)
 		return HB_ENOMEM;
 	x->frames = p;
@@ -464,7 +483,8 @@ int hw__host_call(hw_exec *x, hw_instance *inst, hw_hostfunc *hf,
 	 * arithmetic on a null pointer are undefined even for 0 bytes */
 	if (n > x->nscratch || !x->scratch) {
 		uint32_t cap = n ? n : 1;
-		hw_val *p = hw__realloc(x->al, x->scratch, cap * sizeof *p);
+		hw_val *p = grow_array(x, x->scratch, x->nscratch, cap,
+				       sizeof *p, HW_CARVED_SCRATCH);
 
 		if (!p) {
 			snprintf(x->trap_msg, sizeof x->trap_msg,
@@ -557,7 +577,8 @@ static int run(hw_exec *x, hw_val *results, uint32_t nresults)
 	}
 	if (rc == HW_DONE || rc == HW_TRAPPED) {
 		/* an idle instance keeps a small stack */
-		if (x->cap > IDLE_STACK_SLOTS) {
+		if (x->cap > IDLE_STACK_SLOTS &&
+		    !(x->carved & HW_CARVED_STACK)) {
 			hw__free(x->al, x->stack);
 			x->stack = NULL;
 			x->cap = 0;
@@ -577,7 +598,7 @@ static int exec_begin(hw_exec *x, hw_func *f, const hw_val *args)
 
 	if (x->cap < need && (rc = hw__stack_grow(x, need)))
 		return rc;
-	if (x->fcap < 2 && (rc = hw__frames_grow(x)))
+	if (x->fcap < 2 && x->fcap < x->fmax && (rc = hw__frames_grow(x)))
 		return rc;
 	s = x->stack;
 	for (uint32_t i = 0; i < ft->nparams; i++) {
@@ -814,6 +835,92 @@ int hw__memory_init(hw_instance *inst, uint32_t seg, uint32_t d, uint32_t s,
 
 /* ---- instances ---- */
 
+/* An instance is one block: the struct, its arrays (zeroed), then the
+ * first execution arrays (not zeroed: a spawned process runs at once, and
+ * these would be its next three allocations). */
+static size_t align16(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+/* The zeroed part. */
+static size_t blk_header(const hw_module *m)
+{
+	uint32_t ntab_own = m->ntables - m->ntable_imports;
+	uint32_t nglob_own = m->nglobals - m->nglobal_imports;
+	size_t size = align16(sizeof(hw_instance));
+
+	size += align16((size_t)m->nfunc_imports * sizeof(hw_func *));
+	size += align16((size_t)m->nrefs * sizeof(hw_func));
+	size += align16((size_t)m->ntables * sizeof(hw_table *));
+	size += align16((size_t)ntab_own * sizeof(hw_table));
+	size += align16((size_t)m->nglobals * sizeof(hw_global *));
+	size += align16((size_t)nglob_own * sizeof(hw_global));
+	size += align16((size_t)m->nimports * sizeof(hw_obj *));
+	size += align16((size_t)m->nelems + m->ndatas);
+	return size;
+}
+
+static size_t blk_size(const hw_module *m)
+{
+	return blk_header(m) + align16(FIRST_STACK_SLOTS * sizeof(hw_slot)) +
+	       align16(FIRST_FRAMES * sizeof(hw_frame)) +
+	       align16(FIRST_SCRATCH * sizeof(hw_val));
+}
+
+/* The block cache of a module (see hw_module): at most BLK_CACHE_BYTES
+ * kept. Off under ASan, which should see every block freed. */
+#define BLK_CACHE_BYTES (4u << 20)
+#if defined(__SANITIZE_ADDRESS__)
+#define BLK_CACHE 0
+#else
+#define BLK_CACHE 1
+#endif
+
+static void blk_lock(hw_module *m)
+{
+	while (atomic_flag_test_and_set_explicit(&m->blk_lock,
+						 memory_order_acquire))
+		hw__relax();
+}
+
+static void blk_unlock(hw_module *m)
+{
+	atomic_flag_clear_explicit(&m->blk_lock, memory_order_release);
+}
+
+static void *blk_get(hw_module *m)
+{
+	void *b = NULL;
+
+	if (!BLK_CACHE || !m->blk_free)
+		return NULL;
+	blk_lock(m);
+	if ((b = m->blk_free) != NULL) {
+		m->blk_free = *(void **)b;
+		m->blk_n--;
+	}
+	blk_unlock(m);
+	return b;
+}
+
+static bool blk_put(hw_module *m, void *b, size_t size)
+{
+	bool kept = false;
+
+	if (!BLK_CACHE || size > BLK_CACHE_BYTES)
+		return false;
+	blk_lock(m);
+	if ((size_t)(m->blk_n + 1) * size <= BLK_CACHE_BYTES) {
+		*(void **)b = m->blk_free;
+		m->blk_free = b;
+		m->blk_n++;
+		kept = true;
+	}
+	blk_unlock(m);
+	return kept;
+}
+
 static void instance_destroy(hw_instance *inst)
 {
 	hw_module *m = inst->mod;
@@ -824,11 +931,15 @@ static void instance_destroy(hw_instance *inst)
 	memory_release(&inst->own_mem);
 	for (uint32_t i = 0; i < m->ntables - m->ntable_imports; i++)
 		hw__free(&al, inst->own_tables[i].elems);
-	hw__free(&al, inst->x.stack);
-	hw__free(&al, inst->x.frames);
-	hw__free(&al, inst->x.scratch);
-	hw_module_free(m);
-	hw__free(&al, inst);
+	if (!(inst->x.carved & HW_CARVED_STACK))
+		hw__free(&al, inst->x.stack);
+	if (!(inst->x.carved & HW_CARVED_FRAMES))
+		hw__free(&al, inst->x.frames);
+	if (!(inst->x.carved & HW_CARVED_SCRATCH))
+		hw__free(&al, inst->x.scratch);
+	if (!inst->blk_keep || !blk_put(m, inst, blk_size(m)))
+		hw__free(&al, inst);
+	hw_module_free(m); /* after: it frees the cache */
 }
 
 void hw_instance_free(hw_instance *inst)
@@ -935,11 +1046,6 @@ static int link_import(hw_instance *inst, const hw_import *im,
 	return 0;
 }
 
-/* Carve the instance's arrays out of one allocation. */
-static size_t align16(size_t n)
-{
-	return (n + 15) & ~(size_t)15;
-}
 
 int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 		    const hw_instance_opts *opts, hw_instance **out,
@@ -950,7 +1056,7 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 	uint32_t nglob_own = m->nglobals - m->nglobal_imports;
 	size_t size, off;
 	hw_instance *inst;
-	char *base;
+	char *base = NULL;
 	int rc = 0;
 
 	if (err) {
@@ -973,19 +1079,17 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 				 "%u imports given, the module has %u",
 				 nimports, m->nimports);
 
-	size = align16(sizeof *inst);
-	size += align16((size_t)m->nfunc_imports * sizeof(hw_func *));
-	size += align16((size_t)m->nrefs * sizeof(hw_func));
-	size += align16((size_t)m->ntables * sizeof(hw_table *));
-	size += align16((size_t)ntab_own * sizeof(hw_table));
-	size += align16((size_t)m->nglobals * sizeof(hw_global *));
-	size += align16((size_t)nglob_own * sizeof(hw_global));
-	size += align16((size_t)m->nimports * sizeof(hw_obj *));
-	size += align16((size_t)m->nelems + m->ndatas);
-	base = hw__calloc(o.alloc ? o.alloc : &hw__libc_allocator, 1, size);
+	size = blk_header(m);
+	if (!o.alloc)
+		base = blk_get(m);
+	if (!base)
+		base = hw__malloc(o.alloc ? o.alloc : &hw__libc_allocator,
+				  blk_size(m));
 	if (!base)
 		return hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
+	memset(base, 0, size);
 	inst = (hw_instance *)base;
+	inst->blk_keep = !o.alloc;
 	inst->al = o.alloc ? *o.alloc : hw__libc_allocator;
 	inst->x.al = &inst->al;
 	off = align16(sizeof *inst);
@@ -1003,6 +1107,12 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 	CARVE(deps, m->nimports);
 	CARVE(elem_dropped, m->nelems);
 	inst->data_dropped = inst->elem_dropped + m->nelems;
+	off = size;
+	CARVE(x.stack, FIRST_STACK_SLOTS);
+	CARVE(x.frames, FIRST_FRAMES);
+	CARVE(x.scratch, FIRST_SCRATCH);
+	inst->x.nscratch = FIRST_SCRATCH;
+	inst->x.carved = HW_CARVED_STACK | HW_CARVED_FRAMES | HW_CARVED_SCRATCH;
 #undef CARVE
 	obj_init(&inst->obj, HW_OBJ_INSTANCE);
 	inst->mod = hw_module_ref(m);
@@ -1013,6 +1123,10 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 	inst->mem0 = &inst->own_mem;
 	inst->x.max = o.max_stack_slots;
 	inst->x.fmax = o.max_call_depth + 1;
+	inst->x.cap = FIRST_STACK_SLOTS < inst->x.max ? FIRST_STACK_SLOTS
+						      : inst->x.max;
+	inst->x.fcap = FIRST_FRAMES < inst->x.fmax ? FIRST_FRAMES
+						   : inst->x.fmax;
 	inst->x.fuel = INT64_MAX;
 	inst->x.fuel_traps = o.fuel_traps;
 

@@ -31,6 +31,49 @@ TEST(cap_demote_dedupe_and_refcounts)
 	hr_rt_free(rt);
 }
 
+/* A table goes from its inline entries to the heap, from scanning to
+ * hashing, and keeps one handle per pair through all of it, also after
+ * entries are freed and their handles reused. */
+TEST(cap_table_dedupes_across_inline_scan_and_hash)
+{
+	enum { N = 24 };
+	hr_rt *rt = rt_start(1);
+	hr_handle h[N], s[N], x;
+	int i, j;
+
+	for (i = 0; i < N; i++) {
+		h[i] = spawn_kind(rt, &idle_kind, NULL, NULL, 0);
+		ASSERT_OK(hr_host_demote(rt, h[i], HR_PERM_SEND, &s[i]));
+		for (j = 0; j <= i; j++) { /* every pair so far: same handle */
+			ASSERT_OK(hr_host_demote(rt, h[j], HR_PERM_SEND, &x));
+			ASSERT_EQ(x, s[j]);
+			ASSERT_OK(hr_host_ref_dec(rt, x));
+			ASSERT_EQ(hr_host_perms(rt, h[j]), HR_PERM_ALL);
+		}
+	}
+	for (i = 0; i < N; i++)
+		ASSERT_NE(s[i], h[i]);
+	/* free every other SEND handle, then take them again: the freed
+	 * handles are reused and the pairs still map to one handle each */
+	for (i = 0; i < N; i += 2) {
+		ASSERT_OK(hr_host_ref_dec(rt, s[i]));
+		ASSERT_ERR(hr_host_perms(rt, s[i]), HB_EBADH);
+	}
+	for (i = 0; i < N; i += 2) {
+		ASSERT_OK(hr_host_demote(rt, h[i], HR_PERM_SEND, &s[i]));
+		ASSERT_EQ(hr_host_perms(rt, s[i]), HR_PERM_SEND);
+	}
+	for (i = 0; i < N; i++) {
+		ASSERT_OK(hr_host_demote(rt, h[i], HR_PERM_SEND, &x));
+		ASSERT_EQ(x, s[i]);
+		ASSERT_OK(hr_host_ref_dec(rt, x));
+		ASSERT_OK(hr_host_send(rt, s[i], "x", 1, NULL, 0));
+	}
+	for (i = 0; i < N; i++)
+		ASSERT_OK(hr_host_kill(rt, h[i]));
+	hr_rt_free(rt);
+}
+
 TEST(cap_bad_and_missing_permissions)
 {
 	hr_rt *rt = rt_start(1);
