@@ -216,24 +216,35 @@ char *hr__strdup(hr_rt *rt, const char *s, size_t max)
 	return d;
 }
 
-/* Cached objects (HR_MSG_OBJ / HR_SIG_OBJ bytes): a free list per
- * scheduler and class. A cache that grows past 2 * MAG hands a magazine of
- * MAG objects (one chain) to the runtime's depot; an empty cache takes a
- * whole magazine back. Moving a chain is O(1): producer/consumer pairs on
- * different threads recycle memory without the allocator and without
- * walking the other core's objects. Free objects chain through their
- * first word. The host (no cache) takes and gives single objects. */
-#define MAG 256
+/* Cached objects (HR_MSG_OBJ / HR_SIG_OBJ bytes): an array of free ones
+ * per scheduler and class. A cache that reaches 2 * MAG hands the MAG it
+ * freed last to the runtime's depot as a magazine; an empty cache takes a
+ * whole magazine back. Producer/consumer pairs on different threads so
+ * recycle memory without the allocator. Taking an object prefetches the
+ * one PREFETCH places down for writing: in a stream between two cores
+ * each object was last written by the other core, and fetching it one
+ * message ahead is not enough to hide that. The host (no cache) takes and
+ * gives single objects through the depot. */
+#define MAG	   256
 #define DEPOT_MAGS 256
+#define PREFETCH   8
 
 static const size_t obj_size[HR_NCLS] = {HR_MSG_OBJ, HR_SIG_OBJ};
 
+/* Make sure c has room for cap objects (its array is made once). */
+static bool cache_room(hr_rt *rt, hr_cache *c, uint32_t cap)
+{
+	if (!c->v)
+		c->v = hr__alloc(rt, cap * sizeof *c->v);
+	return c->v != NULL;
+}
+
 static void *cache_pop(hr_cache *c)
 {
-	void *p = c->head;
+	void *p = c->v[--c->n];
 
-	c->head = *(void **)p;
-	c->n--;
+	if (c->n >= PREFETCH)
+		hr__prefetch_w(c->v[c->n - PREFETCH]);
 	return p;
 }
 
@@ -241,99 +252,84 @@ void *hr__obj_alloc(hr_rt *rt, hr_sched *s, int cls)
 {
 	hr_cache *c = s ? &s->cache[cls] : NULL;
 	void *p = NULL;
-	uint32_t n;
+	uint32_t n, i;
 
-	if (c && c->head) {
-		p = cache_pop(c);
-		/* the next one is likely cold (freed by another core): start
-		 * fetching it for writing now */
-		if (c->head)
-			hr__prefetch_w(c->head);
-		return p;
-	}
-	if (atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed)) {
+	if (c && c->n)
+		return cache_pop(c);
+	if (atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed) &&
+	    (!c || cache_room(rt, c, 2 * MAG))) {
 		pthread_mutex_lock(&rt->depot_mtx);
 		n = atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed);
 		if (n) {
 			hr_cache *m = &rt->mags[cls][n - 1];
 
 			if (c) {
-				*c = *m;
+				memcpy(c->v, m->v, m->n * sizeof *m->v);
+				c->n = m->n;
 				m->n = 0;
 			} else {
-				p = cache_pop(m);
+				p = m->v[--m->n];
 			}
-			if (!m->n) {
-				m->head = NULL;
+			if (!m->n)
 				n--;
-			}
 			atomic_store_explicit(&rt->nmags[cls], n,
 					      memory_order_relaxed);
 		}
 		pthread_mutex_unlock(&rt->depot_mtx);
 		if (p)
 			return p;
-		if (c && c->head)
+		if (c && c->n) {
+			for (i = 1; i <= PREFETCH && i < c->n; i++)
+				hr__prefetch_w(c->v[c->n - 1 - i]);
 			return cache_pop(c);
+		}
 	}
 	return hr__alloc(rt, obj_size[cls]);
 }
 
 void hr__obj_free(hr_rt *rt, hr_sched *s, void *p, int cls)
 {
-	hr_cache *c = s ? &s->cache[cls] : NULL, mag = {NULL, 0};
-	uint32_t n;
+	hr_cache *c = s ? &s->cache[cls] : NULL, *m;
+	void **give = &p;
+	uint32_t n, ngive = 1, i;
 
-	if (c) {
-		*(void **)p = c->head;
-		c->head = p;
-		if (++c->n < 2 * MAG)
+	if (c && cache_room(rt, c, 2 * MAG)) {
+		c->v[c->n++] = p;
+		if (c->n < 2 * MAG)
 			return;
-		/* split off a magazine: the first MAG (just freed, hot here) */
-		mag.head = c->head;
-		mag.n = MAG;
-		{
-			void *q = c->head;
-			uint32_t i;
-
-			for (i = 1; i < MAG; i++)
-				q = *(void **)q;
-			c->head = *(void **)q;
-			*(void **)q = NULL;
-			c->n -= MAG;
-		}
-		p = NULL;
+		/* a magazine of the MAG freed last */
+		c->n -= MAG;
+		give = c->v + c->n;
+		ngive = MAG;
 	}
 	pthread_mutex_lock(&rt->depot_mtx);
 	n = atomic_load_explicit(&rt->nmags[cls], memory_order_relaxed);
-	if (mag.head && n < DEPOT_MAGS) {
-		rt->mags[cls][n++] = mag;
-		mag.head = NULL;
-	} else if (p && n && rt->mags[cls][n - 1].n < MAG) {
+	if (ngive == 1 && n && rt->mags[cls][n - 1].n < MAG) {
 		/* the host tops up the last magazine */
-		*(void **)p = rt->mags[cls][n - 1].head;
-		rt->mags[cls][n - 1].head = p;
-		rt->mags[cls][n - 1].n++;
-		p = NULL;
-	} else if (p && n < DEPOT_MAGS) {
-		*(void **)p = NULL;
-		rt->mags[cls][n++] = (hr_cache){p, 1};
-		p = NULL;
+		m = &rt->mags[cls][n - 1];
+		m->v[m->n++] = p;
+		ngive = 0;
+	} else if (n < DEPOT_MAGS && cache_room(rt, &rt->mags[cls][n], MAG)) {
+		m = &rt->mags[cls][n];
+		memcpy(m->v, give, ngive * sizeof *give);
+		m->n = ngive;
+		ngive = 0;
+		atomic_store_explicit(&rt->nmags[cls], n + 1,
+				      memory_order_relaxed);
 	}
-	atomic_store_explicit(&rt->nmags[cls], n, memory_order_relaxed);
 	pthread_mutex_unlock(&rt->depot_mtx);
-	hr__free(rt, p);
-	hr__cache_drain(rt, &mag); /* the depot was full */
+	for (i = 0; i < ngive; i++) /* the depot was full */
+		hr__free(rt, give[i]);
 }
 
 void hr__cache_drain(hr_rt *rt, hr_cache *c)
 {
-	while (c->head) {
-		void *q = c->head;
+	uint32_t i;
 
-		c->head = *(void **)q;
-		hr__free(rt, q);
-	}
+	for (i = 0; i < c->n; i++)
+		hr__free(rt, c->v[i]);
+	hr__free(rt, c->v);
+	c->v = NULL;
 	c->n = 0;
 }
 
@@ -404,6 +400,7 @@ int hr_rt_new(const hr_config *cfg, hr_rt **out)
 			rc = HB_ENOMEM;
 			goto fail_segs;
 		}
+		memset(rt->mags[i], 0, DEPOT_MAGS * sizeof *rt->mags[i]);
 	}
 	rc = hr__timers_init(rt);
 	if (rc)
@@ -422,8 +419,13 @@ fail_host:
 fail_timers:
 	hr__timers_deinit(rt);
 fail_segs:
-	for (i = 0; i < HR_NCLS; i++)
+	for (i = 0; i < HR_NCLS; i++) {
+		uint32_t k;
+
+		for (k = 0; rt->mags[i] && k < DEPOT_MAGS; k++)
+			hr__cache_drain(rt, &rt->mags[i][k]);
 		hr__free(rt, rt->mags[i]);
+	}
 	for (i = 0; rt->seg_base && i < rt->nsegs_max; i++)
 		hr__free(rt, rt->seg_base[i]);
 	hr__free(rt, rt->seg_base);
@@ -510,9 +512,10 @@ void hr_rt_free(hr_rt *rt)
 	hr__timers_deinit(rt);
 	hr__sched_free(rt);
 	for (i = 0; i < HR_NCLS; i++) {
-		uint32_t k, n = atomic_load(&rt->nmags[i]);
+		uint32_t k;
 
-		for (k = 0; k < n; k++)
+		/* past nmags: empty, perhaps with an array */
+		for (k = 0; k < DEPOT_MAGS; k++)
 			hr__cache_drain(rt, &rt->mags[i][k]);
 		hr__free(rt, rt->mags[i]);
 	}

@@ -349,9 +349,13 @@ struct hr_timer {
 	hr_capref dest;
 };
 
-/* ---- small-object cache (per scheduler) ---- */
+/* ---- small-object cache (per scheduler; a magazine in the depot) ----
+ * An array of free objects, not a chain through them: taking one does not
+ * read the object, and the ones about to be taken can be prefetched far
+ * ahead (they were mostly freed by another core). v is allocated on first
+ * use and kept. */
 typedef struct hr_cache {
-	void *head;
+	void **v;
 	uint32_t n;
 } hr_cache;
 
