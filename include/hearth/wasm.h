@@ -332,6 +332,13 @@ int hw_func_new(const hw_valtype *params, uint32_t nparams,
  * owned by an instance. */
 void hw_func_free(hw_func *f);
 
+/* Pin host function f (made by hw_func_new): its creator promises that f
+ * outlives every instance that imports it, so instances take no reference
+ * on it. For functions made once and imported by many short-lived
+ * instances on many threads (a runtime's ABI): each spawn would otherwise
+ * write f's reference count, a cache line every core shares. */
+void hw_func_pin(hw_func *f);
+
 /* f's type: hw_valtype codes, one byte each. OUT: *n. The arrays live as
  * long as f. */
 const uint8_t *hw_func_params(const hw_func *f, uint32_t *n);

@@ -15,12 +15,17 @@ static int make_fn(const hp_fndef *d, hw_func **out)
 	hw_valtype ps[16], rs[2];
 	const char *c = d->type;
 	uint32_t np = 0, nr = 0;
+	int rc;
 
 	while (*c != ':')
 		ps[np++] = *c++ == 'I' ? HW_I64 : HW_I32;
 	for (c++; *c; c++)
 		rs[nr++] = *c == 'I' ? HW_I64 : HW_I32;
-	return hw_func_new(ps, np, rs, nr, d->fn, NULL, out);
+	rc = hw_func_new(ps, np, rs, nr, d->fn, NULL, out);
+	if (!rc)
+		hw_func_pin(*out); /* freed by hp_host_free, after every
+				      process is gone */
+	return rc;
 }
 
 int hp_host_new(const hp_config *cfg, hp_host **out)

@@ -248,6 +248,7 @@ enum {
 typedef struct hw_obj {
 	atomic_uint refs;
 	uint8_t kind;
+	uint8_t pinned; /* hw_func_pin: importers take no reference */
 } hw_obj;
 
 void hw__obj_ref(hw_obj *o);

@@ -378,6 +378,12 @@ void hw_func_free(hw_func *f)
 		hw__obj_unref(&((hw_hostfunc *)f)->obj);
 }
 
+void hw_func_pin(hw_func *f)
+{
+	if (f && !f->inst)
+		((hw_hostfunc *)f)->obj.pinned = 1;
+}
+
 const uint8_t *hw_func_params(const hw_func *f, uint32_t *n)
 {
 	*n = f->type->nparams;
@@ -1041,8 +1047,10 @@ static int link_import(hw_instance *inst, const hw_import *im,
 		break;
 	}
 	}
-	hw__obj_ref(owner);
-	inst->deps[inst->ndeps++] = owner;
+	if (!owner->pinned) {
+		hw__obj_ref(owner);
+		inst->deps[inst->ndeps++] = owner;
+	}
 	return 0;
 }
 

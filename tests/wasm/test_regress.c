@@ -45,3 +45,46 @@ TEST(host_function_without_params_or_results)
 	hw_func_free(f);
 	hw_module_free(m);
 }
+
+/* A pinned host function: instances import it without taking references
+ * (so the one hw_func_free of its creator frees it, after them), and it
+ * works like any other. Under ASan a reference taken or dropped by an
+ * instance would show as a leak or a use after free. */
+TEST(pinned_host_function_is_imported_without_references)
+{
+	static const uint8_t body[] = {0x10, 0}; /* call 0 */
+	enum { N = 16 };
+	hw_module *m;
+	hw_instance *inst[N];
+	hw_error err;
+	hw_func *f;
+	hw_extern ext;
+	size_t len;
+	uint8_t *bytes;
+	int calls = 0, i;
+	wb b;
+
+	wb_init(&b);
+	wb_import_func(&b, "env", "tick", wb_type(&b, "", ""));
+	wb_export(&b, "run", 0, wb_func(&b, 0, "", body, sizeof body));
+	bytes = wb_finish(&b, &len);
+	wb_deinit(&b);
+	m = module_of(bytes, len);
+	free(bytes);
+	ASSERT_OK(hw_func_new(NULL, 0, NULL, 0, count_calls, &calls, &f));
+	hw_func_pin(f);
+	ext.kind = HW_EXTERN_FUNC;
+	ext.u.func = f;
+	for (i = 0; i < N; i++)
+		ASSERT_OK(hw_instance_new(m, &ext, 1, NULL, &inst[i], &err));
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(hw_instance_call(inst[i],
+					   hw_instance_func(inst[i], "run"),
+					   NULL, 0, NULL, 0),
+			  HW_DONE);
+	ASSERT_EQ(calls, N);
+	for (i = 0; i < N; i++)
+		hw_instance_free(inst[i]);
+	hw_func_free(f);
+	hw_module_free(m);
+}
