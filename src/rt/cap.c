@@ -121,8 +121,7 @@ static void hash_del(hr_ctab *t, const hr_capref *c)
 }
 
 /* The handle holding key, or -1 (hash slot in *slot when hashed). */
-static int32_t ctab_find(const hr_ctab *t, const hr_capref *key,
-			 uint32_t *slot)
+static int32_t ctab_find(const hr_ctab *t, const hr_capref *key, uint32_t *slot)
 {
 	int32_t h;
 	uint32_t i;

@@ -228,8 +228,8 @@ struct hw_module {
 	 * then recycles them instead of going through malloc, whose heap
 	 * top a burst would shrink and grow again (wasm_runtime.c) */
 	atomic_flag blk_lock;
-	void *blk_free; /* chained through their first word */
-	uint32_t blk_n;
+	void *blk_free;	   /* chained through their first word (blk_lock) */
+	atomic_uint blk_n; /* written under blk_lock, peeked at without */
 };
 
 /* ---- runtime objects ---- */

@@ -467,8 +467,7 @@ int hw__frames_grow(hw_exec *x)
 		return HB_ELIMIT;
 	if (cap > x->fmax)
 		cap = x->fmax;
-	p = grow_array(x, x->frames, x->fcap, cap, sizeof *p,
-		       HW_CARVED_FRAMES);
+	p = grow_array(x, x->frames, x->fcap, cap, sizeof *p, HW_CARVED_FRAMES);
 	if (!p)
 		return HB_ENOMEM;
 	x->frames = p;
@@ -898,13 +897,15 @@ static void blk_unlock(hw_module *m)
 static void *blk_get(hw_module *m)
 {
 	void *b = NULL;
+	uint32_t n = atomic_load_explicit(&m->blk_n, memory_order_relaxed);
 
-	if (!BLK_CACHE || !m->blk_free)
+	if (!BLK_CACHE || !n)
 		return NULL;
 	blk_lock(m);
 	if ((b = m->blk_free) != NULL) {
 		m->blk_free = *(void **)b;
-		m->blk_n--;
+		n = atomic_load_explicit(&m->blk_n, memory_order_relaxed);
+		atomic_store_explicit(&m->blk_n, n - 1, memory_order_relaxed);
 	}
 	blk_unlock(m);
 	return b;
@@ -913,14 +914,16 @@ static void *blk_get(hw_module *m)
 static bool blk_put(hw_module *m, void *b, size_t size)
 {
 	bool kept = false;
+	uint32_t n;
 
 	if (!BLK_CACHE || size > BLK_CACHE_BYTES)
 		return false;
 	blk_lock(m);
-	if ((size_t)(m->blk_n + 1) * size <= BLK_CACHE_BYTES) {
+	n = atomic_load_explicit(&m->blk_n, memory_order_relaxed);
+	if ((size_t)(n + 1) * size <= BLK_CACHE_BYTES) {
 		*(void **)b = m->blk_free;
 		m->blk_free = b;
-		m->blk_n++;
+		atomic_store_explicit(&m->blk_n, n + 1, memory_order_relaxed);
 		kept = true;
 	}
 	blk_unlock(m);
@@ -1054,7 +1057,6 @@ static int link_import(hw_instance *inst, const hw_import *im,
 	return 0;
 }
 
-
 int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 		    const hw_instance_opts *opts, hw_instance **out,
 		    hw_error *err)
@@ -1133,8 +1135,8 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 	inst->x.fmax = o.max_call_depth + 1;
 	inst->x.cap = FIRST_STACK_SLOTS < inst->x.max ? FIRST_STACK_SLOTS
 						      : inst->x.max;
-	inst->x.fcap = FIRST_FRAMES < inst->x.fmax ? FIRST_FRAMES
-						   : inst->x.fmax;
+	inst->x.fcap =
+		FIRST_FRAMES < inst->x.fmax ? FIRST_FRAMES : inst->x.fmax;
 	inst->x.fuel = INT64_MAX;
 	inst->x.fuel_traps = o.fuel_traps;
 
