@@ -37,13 +37,22 @@ enum {
 	HW_SEC_DATACOUNT = 12
 };
 
-static inline void hw__relax(void)
+/* A spin lock for a few instructions of bookkeeping (memory pools,
+ * instance block caches). */
+static inline void hw__spin_lock(atomic_flag *l)
 {
+	while (atomic_flag_test_and_set_explicit(l, memory_order_acquire)) {
 #if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
+		__builtin_ia32_pause();
 #elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
+		__asm__ __volatile__("yield");
 #endif
+	}
+}
+
+static inline void hw__spin_unlock(atomic_flag *l)
+{
+	atomic_flag_clear_explicit(l, memory_order_release);
 }
 
 /* ---- allocation ----
@@ -223,6 +232,9 @@ struct hw_module {
 	size_t code_len;	/* words */
 	uint32_t max_host_vals; /* params+results of the largest import */
 
+	/* the block of an instance: its zeroed part and its whole size
+	 * (hw__instance_layout) */
+	size_t inst_zeroed, inst_size;
 	/* freed instance blocks kept for the next instances (made with
 	 * libc's allocator, all of one size): a burst of spawns and exits
 	 * then recycles them instead of going through malloc, whose heap
@@ -402,6 +414,10 @@ struct hw_instance {
 int hw__error(hw_error *err, int code, int section, size_t offset,
 	      const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* Set m->inst_zeroed and m->inst_size (wasm_runtime.c), once m is
+ * decoded. */
+void hw__instance_layout(hw_module *m);
 
 /* ---- reading the binary (wasm_decode.c) ---- */
 

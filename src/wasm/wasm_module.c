@@ -118,6 +118,7 @@ static int load(const uint8_t *bytes, size_t len, const hw_module_opts *opts,
 		goto fail;
 	if (compile && (rc = hw__compile(m, err)))
 		goto fail;
+	hw__instance_layout(m);
 	*out = m;
 	return 0;
 fail:

@@ -55,14 +55,12 @@ struct hw_mempool {
 
 static void lock(hw_mempool *p)
 {
-	while (atomic_flag_test_and_set_explicit(&p->lock,
-						 memory_order_acquire))
-		;
+	hw__spin_lock(&p->lock);
 }
 
 static void unlock(hw_mempool *p)
 {
-	atomic_flag_clear_explicit(&p->lock, memory_order_release);
+	hw__spin_unlock(&p->lock);
 }
 
 int hw_mempool_new(size_t max_bytes, size_t budget, hw_mempool **out)

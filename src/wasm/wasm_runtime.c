@@ -422,8 +422,8 @@ static void slots_to_val(uint8_t type, const hw_slot *s, hw_val *v)
 
 /* ---- the execution ---- */
 
-/* Grow array *pp of old elements to n of size elsz: realloc, or, while it
- * is still carved out of the instance block (bit), a new allocation. */
+/* Grow array old of nold elements to n of size elsz: realloc, or, while
+ * it is still carved out of the instance block (bit), a new allocation. */
 static void *grow_array(hw_exec *x, void *old, size_t nold, size_t n,
 			size_t elsz, uint8_t bit)
 {
@@ -848,8 +848,7 @@ static size_t align16(size_t n)
 	return (n + 15) & ~(size_t)15;
 }
 
-/* The zeroed part. */
-static size_t blk_header(const hw_module *m)
+void hw__instance_layout(hw_module *m)
 {
 	uint32_t ntab_own = m->ntables - m->ntable_imports;
 	uint32_t nglob_own = m->nglobals - m->nglobal_imports;
@@ -863,14 +862,10 @@ static size_t blk_header(const hw_module *m)
 	size += align16((size_t)nglob_own * sizeof(hw_global));
 	size += align16((size_t)m->nimports * sizeof(hw_obj *));
 	size += align16((size_t)m->nelems + m->ndatas);
-	return size;
-}
-
-static size_t blk_size(const hw_module *m)
-{
-	return blk_header(m) + align16(FIRST_STACK_SLOTS * sizeof(hw_slot)) +
-	       align16(FIRST_FRAMES * sizeof(hw_frame)) +
-	       align16(FIRST_SCRATCH * sizeof(hw_val));
+	m->inst_zeroed = size;
+	m->inst_size = size + align16(FIRST_STACK_SLOTS * sizeof(hw_slot)) +
+		       align16(FIRST_FRAMES * sizeof(hw_frame)) +
+		       align16(FIRST_SCRATCH * sizeof(hw_val));
 }
 
 /* The block cache of a module (see hw_module): at most BLK_CACHE_BYTES
@@ -882,18 +877,6 @@ static size_t blk_size(const hw_module *m)
 #define BLK_CACHE 1
 #endif
 
-static void blk_lock(hw_module *m)
-{
-	while (atomic_flag_test_and_set_explicit(&m->blk_lock,
-						 memory_order_acquire))
-		hw__relax();
-}
-
-static void blk_unlock(hw_module *m)
-{
-	atomic_flag_clear_explicit(&m->blk_lock, memory_order_release);
-}
-
 static void *blk_get(hw_module *m)
 {
 	void *b = NULL;
@@ -901,24 +884,25 @@ static void *blk_get(hw_module *m)
 
 	if (!BLK_CACHE || !n)
 		return NULL;
-	blk_lock(m);
+	hw__spin_lock(&m->blk_lock);
 	if ((b = m->blk_free) != NULL) {
 		m->blk_free = *(void **)b;
 		n = atomic_load_explicit(&m->blk_n, memory_order_relaxed);
 		atomic_store_explicit(&m->blk_n, n - 1, memory_order_relaxed);
 	}
-	blk_unlock(m);
+	hw__spin_unlock(&m->blk_lock);
 	return b;
 }
 
-static bool blk_put(hw_module *m, void *b, size_t size)
+static bool blk_put(hw_module *m, void *b)
 {
+	size_t size = m->inst_size;
 	bool kept = false;
 	uint32_t n;
 
 	if (!BLK_CACHE || size > BLK_CACHE_BYTES)
 		return false;
-	blk_lock(m);
+	hw__spin_lock(&m->blk_lock);
 	n = atomic_load_explicit(&m->blk_n, memory_order_relaxed);
 	if ((size_t)(n + 1) * size <= BLK_CACHE_BYTES) {
 		*(void **)b = m->blk_free;
@@ -926,7 +910,7 @@ static bool blk_put(hw_module *m, void *b, size_t size)
 		atomic_store_explicit(&m->blk_n, n + 1, memory_order_relaxed);
 		kept = true;
 	}
-	blk_unlock(m);
+	hw__spin_unlock(&m->blk_lock);
 	return kept;
 }
 
@@ -946,7 +930,7 @@ static void instance_destroy(hw_instance *inst)
 		hw__free(&al, inst->x.frames);
 	if (!(inst->x.carved & HW_CARVED_SCRATCH))
 		hw__free(&al, inst->x.scratch);
-	if (!inst->blk_keep || !blk_put(m, inst, blk_size(m)))
+	if (!inst->blk_keep || !blk_put(m, inst))
 		hw__free(&al, inst);
 	hw_module_free(m); /* after: it frees the cache */
 }
@@ -1089,12 +1073,12 @@ int hw_instance_new(hw_module *m, const hw_extern *imports, uint32_t nimports,
 				 "%u imports given, the module has %u",
 				 nimports, m->nimports);
 
-	size = blk_header(m);
+	size = m->inst_zeroed;
 	if (!o.alloc)
 		base = blk_get(m);
 	if (!base)
 		base = hw__malloc(o.alloc ? o.alloc : &hw__libc_allocator,
-				  blk_size(m));
+				  m->inst_size);
 	if (!base)
 		return hw__error(err, HB_ENOMEM, -1, 0, "out of memory", NULL);
 	memset(base, 0, size);
