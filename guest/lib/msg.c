@@ -112,8 +112,6 @@ out:
  * out of line, so that the common path inlines into its callers. */
 static __attribute__((noinline)) int recv_slow(int32_t rc, hearth_msg *m)
 {
-	uint32_t i;
-
 	if (rc < 0) {
 		hearth__msg_clear(m);
 		return rc;
@@ -123,12 +121,8 @@ static __attribute__((noinline)) int recv_slow(int32_t rc, hearth_msg *m)
 	if (rc) {
 		hearth_msg_free(m);
 		hearth__msg_clear(m);
-		return rc;
 	}
-	for (i = 0; i < m->ncaps; i++)
-		if (m->caps[i] < 0)
-			m->caps[i] = HEARTH_CAP_NONE;
-	return 0;
+	return rc;
 }
 
 /* Receive into m from the n mailboxes mbs (which may be &m->mailbox: the
@@ -147,8 +141,8 @@ recv_into(const uint32_t *mbs, uint32_t n, int64_t timeout_ns, hearth_msg *m)
 	rc = hearth_v1_mb_recv_into((const int32_t *)mbs, n,
 				    timeout_ns < 0 ? -1 : timeout_ns,
 				    (hearth_rx *)m);
-	if (rc < 0 || m->sig_ >= 0)
-		return recv_slow(rc, m);
+	if ((rc < 0 || m->sig_ >= 0) && (rc = recv_slow(rc, m)) != 0)
+		return rc;
 	for (i = 0; i < m->ncaps; i++)
 		if (m->caps[i] < 0)
 			m->caps[i] = HEARTH_CAP_NONE;

@@ -120,14 +120,14 @@ static void hash_del(hr_ctab *t, const hr_capref *c)
 	}
 }
 
-/* The handle holding key, or -1 (hash slot in *slot when hashed). */
-static int32_t ctab_find(const hr_ctab *t, const hr_capref *key, uint32_t *slot)
+/* The handle holding key, or -1. */
+static int32_t ctab_find(const hr_ctab *t, const hr_capref *key)
 {
 	int32_t h;
 	uint32_t i;
 
 	if (t->hash) {
-		*slot = hash_find(t, key, &h);
+		hash_find(t, key, &h);
 		return h;
 	}
 	for (i = 0; i < t->used; i++)
@@ -140,11 +140,10 @@ int hr__ctab_put(hr_rt *rt, hr_ctab *t, uint32_t max, const hr_capref *c,
 		 hr_handle *out)
 {
 	hr_capref key = *c; /* c may point into t->e, which may move */
-	uint32_t slot = 0;
 	int32_t h;
 	int rc;
 
-	h = ctab_find(t, &key, &slot);
+	h = ctab_find(t, &key);
 	if (h >= 0) {
 		if (t->e[h].refs == UINT32_MAX)
 			return HB_ELIMIT;
@@ -187,10 +186,8 @@ int hr__ctab_put(hr_rt *rt, hr_ctab *t, uint32_t max, const hr_capref *c,
 	t->e[h].c = key;
 	t->e[h].refs = 1;
 	t->e[h].next_free = -1;
-	if (t->hash) {
-		slot = hash_find(t, &key, &(int32_t){0});
-		t->hash[slot] = h;
-	}
+	if (t->hash)
+		t->hash[hash_find(t, &key, &(int32_t){0})] = h;
 	t->count++;
 	*out = h;
 	return 0;

@@ -333,6 +333,20 @@ void hr__cache_drain(hr_rt *rt, hr_cache *c)
 	c->n = 0;
 }
 
+/* Free the depots, their magazines and the objects in them. A slot past
+ * nmags is empty but may keep its array. */
+static void depots_free(hr_rt *rt)
+{
+	unsigned i, k;
+
+	for (i = 0; i < HR_NCLS; i++) {
+		for (k = 0; rt->mags[i] && k < DEPOT_MAGS; k++)
+			hr__cache_drain(rt, &rt->mags[i][k]);
+		hr__free(rt, rt->mags[i]);
+		rt->mags[i] = NULL;
+	}
+}
+
 /* ---- the runtime ---- */
 
 static void rt_deinit_sync(hr_rt *rt)
@@ -419,13 +433,7 @@ fail_host:
 fail_timers:
 	hr__timers_deinit(rt);
 fail_segs:
-	for (i = 0; i < HR_NCLS; i++) {
-		uint32_t k;
-
-		for (k = 0; rt->mags[i] && k < DEPOT_MAGS; k++)
-			hr__cache_drain(rt, &rt->mags[i][k]);
-		hr__free(rt, rt->mags[i]);
-	}
+	depots_free(rt);
 	for (i = 0; rt->seg_base && i < rt->nsegs_max; i++)
 		hr__free(rt, rt->seg_base[i]);
 	hr__free(rt, rt->seg_base);
@@ -511,14 +519,7 @@ void hr_rt_free(hr_rt *rt)
 	hr__host_deinit(rt);
 	hr__timers_deinit(rt);
 	hr__sched_free(rt);
-	for (i = 0; i < HR_NCLS; i++) {
-		uint32_t k;
-
-		/* past nmags: empty, perhaps with an array */
-		for (k = 0; k < DEPOT_MAGS; k++)
-			hr__cache_drain(rt, &rt->mags[i][k]);
-		hr__free(rt, rt->mags[i]);
-	}
+	depots_free(rt);
 	for (i = 0; i < rt->nsegs_max; i++)
 		hr__free(rt, rt->seg_base[i]);
 	hr__free(rt, rt->seg_base);
