@@ -293,7 +293,7 @@ static double bench_pingpong(long n, int nbusy)
 /* ---- 3. senders -> one receiver ---- */
 
 typedef struct recv_st {
-	long total, got;
+	_Alignas(64) long total, got;
 	uint64_t *t0;
 } recv_st;
 
@@ -311,7 +311,7 @@ static void recv_msg(hr_ctx *cx, void *st, const hr_msg *m)
 static const hr_kind recv_kind = {.name = "receiver", .on_message = recv_msg};
 
 typedef struct sender {
-	long n, i;
+	_Alignas(64) long n, i;
 	bool go;
 } sender;
 
