@@ -29,17 +29,17 @@ static int slot_alloc(hr_rt *rt, hr_proc **out)
 	hr_proc *p, *seg;
 	uint32_t idx, i;
 
-	pthread_mutex_lock(&rt->slot_mtx);
+	hr__lock(&rt->slot_lock);
 	if (rt->slot_free != HR_NONE32) {
 		p = hr__slot(rt, rt->slot_free);
 		rt->slot_free = p->free_next;
-		pthread_mutex_unlock(&rt->slot_mtx);
+		hr__unlock(&rt->slot_lock);
 		*out = p;
 		return 0;
 	}
 	idx = rt->slot_hw;
 	if (idx >= rt->cfg.max_procs) {
-		pthread_mutex_unlock(&rt->slot_mtx);
+		hr__unlock(&rt->slot_lock);
 		return HB_ELIMIT;
 	}
 	if (!atomic_load_explicit(&rt->segs[idx >> HR_SEG_SHIFT],
@@ -47,7 +47,7 @@ static int slot_alloc(hr_rt *rt, hr_proc **out)
 		seg = hr__alloc_aligned(rt, HR_SEG * sizeof *seg,
 					&rt->seg_base[idx >> HR_SEG_SHIFT]);
 		if (!seg) {
-			pthread_mutex_unlock(&rt->slot_mtx);
+			hr__unlock(&rt->slot_lock);
 			return HB_ENOMEM;
 		}
 		memset(seg, 0, HR_SEG * sizeof *seg);
@@ -63,17 +63,17 @@ static int slot_alloc(hr_rt *rt, hr_proc **out)
 	rt->slot_hw++;
 	atomic_store(&rt->slot_top, rt->slot_hw);
 	p = hr__slot(rt, idx);
-	pthread_mutex_unlock(&rt->slot_mtx);
+	hr__unlock(&rt->slot_lock);
 	*out = p;
 	return 0;
 }
 
 static void slot_release(hr_rt *rt, hr_proc *p)
 {
-	pthread_mutex_lock(&rt->slot_mtx);
+	hr__lock(&rt->slot_lock);
 	p->free_next = rt->slot_free;
 	rt->slot_free = p->index;
-	pthread_mutex_unlock(&rt->slot_mtx);
+	hr__unlock(&rt->slot_lock);
 }
 
 /* Reset the owner and lock sections of a free slot for a new process. */
@@ -123,6 +123,7 @@ static void proc_reset(hr_proc *p)
 	p->tslots = NULL;
 	p->ntslots = p->ntimers = 0;
 	p->tslot_free = HR_NONE32;
+	p->timed = 0;
 }
 
 static void set_name(hr_proc *p, const char *name)

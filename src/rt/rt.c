@@ -351,7 +351,6 @@ static void depots_free(hr_rt *rt)
 
 static void rt_deinit_sync(hr_rt *rt)
 {
-	pthread_mutex_destroy(&rt->slot_mtx);
 	pthread_mutex_destroy(&rt->depot_mtx);
 	pthread_mutex_destroy(&rt->host_mtx);
 	pthread_mutex_destroy(&rt->hcv_mtx);
@@ -389,7 +388,6 @@ int hr_rt_new(const hr_config *cfg, hr_rt **out)
 		return HB_ENOMEM;
 	memset(rt, 0, sizeof *rt);
 	rt->cfg = c;
-	pthread_mutex_init(&rt->slot_mtx, NULL);
 	pthread_mutex_init(&rt->depot_mtx, NULL);
 	pthread_mutex_init(&rt->host_mtx, NULL);
 	pthread_mutex_init(&rt->hcv_mtx, NULL);

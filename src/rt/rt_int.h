@@ -29,7 +29,7 @@ typedef struct hr_timer hr_timer;
  *
  * Lock order (never take them the other way round):
  *   host_mtx -> process lock -> (second process lock, by slot index, only in
- *   link) -> timer_mtx ; run-queue locks, the slot mutex, the depot mutex
+ *   link) -> timer_mtx ; run-queue locks, the slot lock, the depot mutex
  *   and park mutexes are leaves (nothing else is taken while holding them). */
 typedef struct hr_lock {
 	atomic_uint v;
@@ -319,10 +319,11 @@ struct hr_ctx {
 
 	/* timer */
 	hr_timer *wait_rec; /* the armed wait timer */
+	uint8_t timed;	    /* armed a timer in this life (owner) */
 	hr_tslot *tslots;
 	uint32_t ntslots, tslot_free, ntimers;
 
-	/* slot store (slot_mtx) */
+	/* slot store (slot_lock) */
 	uint32_t free_next;
 
 	/* owner: the first capability table entries (ctab.inl) */
@@ -411,13 +412,15 @@ typedef struct hr_named {
 struct hr_rt {
 	hr_config cfg;
 
-	/* slot store: segments of HR_SEG procs, published with release */
-	pthread_mutex_t slot_mtx;
+	/* slot store: segments of HR_SEG procs, published with release.
+	 * A spin lock: spawns on one scheduler and exits on another take it
+	 * in turn, and a mutex made that a futex sleep and wake each time. */
+	hr_lock slot_lock;
 	_Atomic(hr_proc *) *segs;
-	void **seg_base; /* what hr__alloc returned for each (slot_mtx) */
+	void **seg_base; /* what hr__alloc returned for each (slot_lock) */
 	uint32_t nsegs_max;
-	uint32_t slot_hw;	   /* slots ever used (slot_mtx) */
-	uint32_t slot_free;	   /* free list head (slot_mtx) */
+	uint32_t slot_hw;	   /* slots ever used (slot_lock) */
+	uint32_t slot_free;	   /* free list head (slot_lock) */
 	_Atomic uint32_t slot_top; /* slot_hw, readable without the mutex */
 	_Atomic uint32_t nprocs;   /* live processes, host excluded */
 

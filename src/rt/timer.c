@@ -137,6 +137,7 @@ int hr__timer_wait(hr_rt *rt, hr_proc *p, uint64_t id, uint64_t deadline)
 	t->deadline = deadline;
 	t->owner = p;
 	t->owner_gen = atomic_load_explicit(&p->gen, memory_order_relaxed);
+	p->timed = 1;
 	pthread_mutex_lock(&rt->timer_mtx);
 	old = p->wait_rec;
 	if (old) {
@@ -255,6 +256,7 @@ int hr__send_after(hr_proc *self, hr_sched *s, uint64_t delay_ns, hr_handle h,
 	t->owner_gen = atomic_load_explicit(&self->gen, memory_order_relaxed);
 	t->node = n;
 	t->dest = e->c;
+	self->timed = 1;
 	pthread_mutex_lock(&rt->timer_mtx);
 	if (self->ntimers >= self->lim.timers) {
 		rc = HB_ELIMIT;
@@ -301,6 +303,9 @@ void hr__timers_drop_owner(hr_rt *rt, hr_sched *s, hr_proc *p)
 	hr_timer *list = NULL, *t;
 	uint32_t i;
 
+	if (!p->timed)
+		return; /* never armed one: spare every exit the mutex */
+	p->timed = 0;
 	pthread_mutex_lock(&rt->timer_mtx);
 	if (p->wait_rec) {
 		t = p->wait_rec;
