@@ -317,7 +317,7 @@ hr_node *hr__pop_from(hr_proc *p, const uint32_t *mbs, uint32_t n)
 		for (k = 0; k < n; k++) {
 			uint32_t i = mbs[k];
 
-			if (i < p->nmbox && p->mbox[i].alive &&
+			if (i < p->npbox && p->pbox[i].alive &&
 			    p->pbox[i].head)
 				return pop_mb(p, &p->pbox[i]);
 		}
@@ -403,11 +403,11 @@ void hr__mailboxes_init(hr_proc *p)
 
 	memset(mb, 0, sizeof *mb);
 	memset(&p->pbox0, 0, sizeof p->pbox0);
-	mb->alive = 1;
+	mb->alive = p->pbox0.alive = 1;
 	mb->next = p->pbox0.next = HR_NONE32;
 	p->mbox = mb;
 	p->pbox = &p->pbox0;
-	p->nmbox = 1;
+	p->nmbox = p->npbox = 1;
 	p->mb_live = 1;
 	p->mb_free = HR_NONE32;
 	p->ready = HR_NONE32;
@@ -483,7 +483,7 @@ int hr__mailbox_new(hr_proc *p, uint32_t *id)
 		if (p->mbox != &p->mbox0)
 			old = p->mbox;
 		p->mbox = arr;
-		p->nmbox = ncap;
+		p->nmbox = p->npbox = ncap;
 	}
 	i = p->mb_free;
 	mb = &p->mbox[i];
@@ -492,7 +492,7 @@ int hr__mailbox_new(hr_proc *p, uint32_t *id)
 	mb->head = mb->tail = NULL;
 	p->pbox[i].head = p->pbox[i].tail = NULL;
 	mb->nq = 0;
-	mb->alive = 1;
+	mb->alive = p->pbox[i].alive = 1;
 	mb->wait_epoch = 0;
 	mb->next = HR_NONE32; /* slots on the free list are off the ready list */
 	p->mb_live++;
@@ -528,7 +528,7 @@ int hr__mailbox_free(hr_proc *p, hr_sched *s, uint32_t id)
 	mb->head = mb->tail = NULL;
 	p->pbox[id].head = p->pbox[id].tail = NULL;
 	mb->nq = 0;
-	mb->alive = 0;
+	mb->alive = p->pbox[id].alive = 0;
 	mb->gen++;
 	p->mb_live--;
 	/* A mailbox still on the ready list goes to the free list when the

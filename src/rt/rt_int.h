@@ -194,9 +194,11 @@ typedef struct hr_ctab {
  * and the owner popping on another do not share a line per message.
  * hr_mbox, the shared queue: guarded by the owner's lock (senders push);
  * alive and gen are written only by the owner (under the lock), so the
- * owner may read them without it. hr_pbox, the private queue: owner only;
- * the owner moves the shared queue there in one step under the lock and
- * then pops without it. */
+ * owner may read them without it (it reads its copies in hr_pbox, as
+ * reading the senders' lines per message would take them from the
+ * senders). hr_pbox, the private queue: owner only; the owner moves the
+ * shared queue there in one step under the lock and then pops without it. */
+
 typedef struct hr_mbox {
 	hr_node *head, *tail;
 	uint32_t gen;
@@ -211,6 +213,7 @@ typedef struct hr_pbox {
 	hr_node *head, *tail;
 	uint32_t next; /* private ready list */
 	uint8_t ready; /* on the private ready list */
+	uint8_t alive; /* the owner's copy of hr_mbox.alive */
 } hr_pbox;
 
 /* Link peer, in both processes' link arrays (each guarded by its lock). */
@@ -288,7 +291,9 @@ struct hr_ctx {
 
 	/* owner (a new cache line: the owner writes it per message) */
 	_Alignas(64) hr_pbox *pbox;
-	hr_pbox pbox0; /* inline storage while nmbox == 1 */
+	hr_pbox pbox0;	/* inline storage while nmbox == 1 */
+	uint32_t npbox; /* the owner's copy of nmbox: receiving reads no
+			 * line that senders write */
 	hr_sched *sched; /* scheduler running it now; NULL for the host */
 	hr_ctab ctab;
 	hr_mslot *mslots;

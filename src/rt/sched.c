@@ -262,11 +262,18 @@ static void account(hr_sched *s, hr_proc *p, uint32_t budget)
  * park (spun spin_us, other work, a kill or a due timer). A consumer
  * that is not in a stream (its last grab found fewer than SPIN_STREAM
  * messages: request and reply) looks at every pause and takes its mail at
- * once, so a round trip between cores does not wait. */
+ * once, so a round trip between cores does not wait.
+ *
+ * A consumer faster than its producers finds mail waiting each time it
+ * drains its queue, a few messages a time: grabbing them at once made it
+ * take the lock every three messages or so, each time pulling the lock
+ * line from a sender mid-push. After SPIN_HOT drains in a row found mail
+ * waiting, run_native spins for a batch before each grab as well. */
 #define SPIN_POLL 48
 #define SPIN_BATCH 64
 #define SPIN_LAG 3
 #define SPIN_STREAM 8
+#define SPIN_HOT 2
 
 static bool spin_for_mail(hr_sched *s, hr_proc *p, unsigned seen,
 			  bool stream)
@@ -311,6 +318,8 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 	hr_node *n;
 	bool may_spin = true;
 	uint64_t batch = 0; /* messages the last grab found */
+	unsigned hot = 0;   /* drains in a row that found mail waiting */
+	unsigned seen = 0;  /* mail counter at the last grab */
 
 	while (p->reds < budget) {
 		if (p->want_exit || p->sleep_ns ||
@@ -319,22 +328,37 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 			return false;
 		n = hr__pop_any(p);
 		if (!n) {
+			bool spun = hot >= SPIN_HOT && may_spin;
+
+			/* in a stream, let a batch build up before the grab */
+			if (spun)
+				may_spin = spin_for_mail(s, p, seen, true);
 			/* grab, or park in the same critical section */
 			hr__lock(&p->lock);
 			hr__sync_consumed(p);
 			if (p->ready != HR_NONE32) {
+				seen = atomic_load_explicit(
+					&p->mail, memory_order_relaxed);
 				hr__grab_locked(p);
 				batch = p->pcount;
 				hr__unlock(&p->lock);
+				/* a stream goes on while each drain finds mail
+				 * waiting; a spin that gathered only a trickle
+				 * ends it, so sparse mail is not held back */
+				if (spun && batch < SPIN_STREAM)
+					hot = 0;
+				else
+					hot += hot < SPIN_HOT;
 				continue;
 			}
+			hot = 0;
 			if (atomic_load_explicit(&p->kill_pending,
 						 memory_order_relaxed)) {
 				hr__unlock(&p->lock);
 				return false;
 			}
 			if (may_spin) {
-				unsigned seen = atomic_load_explicit(
+				seen = atomic_load_explicit(
 					&p->mail, memory_order_relaxed);
 
 				hr__unlock(&p->lock);
@@ -353,7 +377,7 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 		if (!hr__open(p, s, n, &m))
 			continue;
 		p->kind->on_message(p, p->ustate, &m);
-		hr__node_free(p->rt, s, (hr_node *)m.node_);
+		hr__node_free(s->rt, s, (hr_node *)m.node_);
 		p->reds++;
 	}
 	return false;
