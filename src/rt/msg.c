@@ -76,15 +76,21 @@ void hr__node_list_free(hr_rt *rt, hr_sched *s, hr_node *n)
 bool hr__push_locked(hr_proc *p, uint32_t i, hr_node *n)
 {
 	hr_mbox *mb = &p->mbox[i];
+	hr_node **r = &mb->recent[mb->nq % HR_AHEAD];
 	bool wake;
 
 	n->mb = i;
 	n->next = NULL;
+	if (n->kind == HR_MSG_DATA)
+		n->ahead = NULL;
 	if (mb->tail)
 		mb->tail->next = n;
 	else
 		mb->head = n;
 	mb->tail = n;
+	if (mb->nq >= HR_AHEAD && (*r)->kind == HR_MSG_DATA)
+		(*r)->ahead = n;
+	*r = n;
 	mb->nq++;
 	if (!mb->ready) {
 		mb->ready = 1;
@@ -271,6 +277,8 @@ static hr_node *pop_mb(hr_proc *p, hr_pbox *pb)
 		pb->tail = NULL;
 	else
 		__builtin_prefetch(pb->head);
+	if (n->kind == HR_MSG_DATA && n->ahead)
+		__builtin_prefetch(n->ahead);
 	n->next = NULL;
 	p->pcount--;
 	p->consumed_b += n->len;
@@ -387,7 +395,7 @@ bool hr__open(hr_proc *self, hr_sched *s, hr_node *n, hr_msg *m)
 	m->caps = hs;
 	m->ncaps = n->ncaps;
 	m->err = err;
-	m->ref = n->ref;
+	m->ref = n->kind == HR_MSG_DOWN ? n->ref : 0;
 	m->reason.code = n->reason_code;
 	m->reason.text = n->reason_text;
 	m->node_ = n;

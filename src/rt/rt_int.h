@@ -124,7 +124,11 @@ struct hr_node {
 	uint8_t flags; /* HR_NF_* */
 	uint32_t mb;   /* target mailbox */
 	int32_t reason_code;
-	uint64_t ref;		 /* DOWN: monitor reference */
+	union {
+		uint64_t ref;	/* DOWN: monitor reference */
+		hr_node *ahead; /* DATA, queued: HR_AHEAD nodes further
+				 * down its queue, or NULL */
+	};
 	const char *reason_text; /* NUL-terminated, inside data, or NULL */
 };
 
@@ -197,10 +201,19 @@ typedef struct hr_ctab {
  * owner may read them without it (it reads its copies in hr_pbox, as
  * reading the senders' lines per message would take them from the
  * senders). hr_pbox, the private queue: owner only; the owner moves the
- * shared queue there in one step under the lock and then pops without it. */
+ * shared queue there in one step under the lock and then pops without it.
+ *
+ * A receiver following next pointers to nodes written on another core is
+ * bound by one cache miss per message, one after the other. So a push also
+ * links the data node HR_AHEAD places back in the shared queue to the new
+ * one (recent[] holds the last HR_AHEAD pushed since the queue was last
+ * emptied: nq counts them), and the receiver prefetches that far ahead
+ * while it pops. */
+#define HR_AHEAD 8
 
 typedef struct hr_mbox {
 	hr_node *head, *tail;
+	hr_node *recent[HR_AHEAD]; /* by nq % HR_AHEAD */
 	uint32_t gen;
 	uint32_t next;	     /* ready list (shared) / free list (dead) */
 	uint32_t wait_epoch; /* == owner's wait_epoch: in the wait set */

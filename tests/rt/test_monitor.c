@@ -163,3 +163,69 @@ TEST(monitor_by_a_process_then_demonitor)
 	ASSERT(quiet_for(rt, mb, 50));
 	hr_rt_free(rt);
 }
+
+/* A queue long enough for the receive prefetch links (a push links the
+ * data node 8 places back to the new one) with DOWNs among the data: the
+ * links must skip the DOWNs, whose word holds the monitor reference, and
+ * everything arrives once, in order, with its reference. */
+static void send_run(hr_rt *rt, hr_handle to, uint32_t from, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = from; i < from + n; i++)
+		ASSERT_OK(hr_host_send(rt, to, &i, sizeof i, NULL, 0));
+}
+
+static void expect_run(hr_rt *rt, uint32_t mb, uint32_t from, uint32_t n)
+{
+	uint32_t i, v;
+	hr_msg m;
+
+	for (i = from; i < from + n; i++) {
+		expect_msg(rt, mb, &m);
+		ASSERT_EQ(m.kind, HR_MSG_DATA);
+		ASSERT_UEQ(m.ref, 0);
+		ASSERT_UEQ(m.len, sizeof v);
+		memcpy(&v, m.data, sizeof v);
+		ASSERT_UEQ(v, i);
+		hr_host_msg_free(rt, &m);
+	}
+}
+
+TEST(monitor_downs_inside_a_long_queue_keep_their_refs)
+{
+	hr_rt *rt = rt_start(2);
+	uint32_t mb, mb2;
+	hr_handle in = host_inbox(rt, &mb), a = spawn_agent(rt, in);
+	hr_handle b = spawn_agent(rt, in), self;
+	uint64_t ra, rb;
+	hr_msg m;
+
+	ASSERT_OK(hr_host_mailbox_new(rt, &mb2));
+	ASSERT_OK(hr_host_mailbox_cap(rt, mb2, HR_PERM_SEND, &self));
+	ASSERT_OK(hr_host_monitor(rt, a, mb2, &ra));
+	ASSERT_OK(hr_host_monitor(rt, b, mb2, &rb));
+	send_run(rt, self, 0, 20);
+	ASSERT_OK(hr_host_kill(rt, a));
+	while (hr_rt_nprocs(rt) != 1)
+		sleep_ms(1);
+	send_run(rt, self, 20, 20);
+	ASSERT_OK(hr_host_kill(rt, b));
+	while (hr_rt_nprocs(rt) != 0)
+		sleep_ms(1);
+	send_run(rt, self, 40, 5);
+	expect_run(rt, mb2, 0, 20);
+	expect_msg(rt, mb2, &m);
+	ASSERT_EQ(m.kind, HR_MSG_DOWN);
+	ASSERT_UEQ(m.ref, ra);
+	hr_host_msg_free(rt, &m);
+	expect_run(rt, mb2, 20, 20);
+	expect_msg(rt, mb2, &m);
+	ASSERT_EQ(m.kind, HR_MSG_DOWN);
+	ASSERT_UEQ(m.ref, rb);
+	hr_host_msg_free(rt, &m);
+	expect_run(rt, mb2, 40, 5);
+	ASSERT(quiet_for(rt, mb2, 20));
+	(void)mb;
+	hr_rt_free(rt);
+}
