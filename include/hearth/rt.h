@@ -383,6 +383,15 @@ void hr_host_msg_free(hr_rt *rt, hr_msg *m);
  * machine). HB_EDEAD if no such live process. */
 int hr_rt_kill_pid(hr_rt *rt, hr_pid pid, int32_t code, const char *text);
 
+/* Wake process pid from any thread, without a capability: for a plugin's
+ * own thread that finished work the process waits on (an I/O job). A
+ * waiting process runs again as if its wait had ended with nothing new
+ * (timed_out false); one that is not waiting returns from its next wait
+ * at once, so a poke between "not done yet" and the wait is not lost. A
+ * poke carries and grants nothing: the kind must recheck what it waits
+ * for, and may be poked for nothing. HB_EDEAD if no such live process. */
+int hr_poke(hr_rt *rt, hr_pid pid);
+
 /* Process states for the console. */
 typedef enum hr_pstate {
 	HR_PS_FREE = 0,

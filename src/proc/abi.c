@@ -763,7 +763,10 @@ int hp__lump_keep(hp_proc *p, hl_lump *l)
 /* Hand a store call to the I/O thread and suspend until it is done. */
 static int start_io(hw_hostcall *hc, hp_proc *p, hp_io *j)
 {
-	int rc = hp__io_submit(p->host, j);
+	int rc;
+
+	j->pid = hr_self(p->cx);
+	rc = hp__io_submit(p->host, j);
 
 	if (rc) {
 		free(j->bytes);

@@ -1,17 +1,13 @@
 /* io.c — lump I/O off the scheduler threads: lump_new and lump_load hand
  * their store call (an fsync'd write, a verified read) to the host's I/O
  * thread and the process waits for it without holding a thread, as for a
- * receive. The runtime has no way for a foreign thread to wake a process
- * without a capability, so the waiting process polls the job with a
- * backing-off timeout (20 us doubling to 2 ms): a few wake-ups per lump,
- * against milliseconds of disk. */
+ * receive. The worker marks the job done and pokes the process
+ * (hr_poke): a waiting process runs at once, and one that has not parked
+ * yet does not park. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "proc_int.h"
-
-#define POLL_FIRST_NS 20000ull
-#define POLL_MAX_NS   2000000ull
 
 enum { IO_QUEUED = 0, IO_DONE = 1 };
 
@@ -48,6 +44,12 @@ static void *worker(void *arg)
 		free(j->bytes);
 		j->bytes = NULL;
 		atomic_store_explicit(&j->state, IO_DONE, memory_order_release);
+		/* under io_mu: a process that stopped waiting (it took the
+		 * result, or died, perhaps with the runtime) is not poked */
+		pthread_mutex_lock(&h->io_mu);
+		if (j->waiting)
+			hr_poke(h->rt, j->pid);
+		pthread_mutex_unlock(&h->io_mu);
 		job_unref(j);
 		pthread_mutex_lock(&h->io_mu);
 	}
@@ -62,6 +64,7 @@ int hp__io_submit(hp_host *h, hp_io *j)
 	atomic_init(&j->refs, 2); /* the process and the worker */
 	atomic_init(&j->state, IO_QUEUED);
 	j->next = NULL;
+	j->waiting = true;
 	pthread_mutex_lock(&h->io_mu);
 	if (!h->io_started) {
 		if (pthread_create(&h->io_thr, NULL, worker, h) != 0)
@@ -96,24 +99,28 @@ void hp__io_stop(hp_host *h)
 int hp__io_wait(hp_proc *p)
 {
 	p->wait = HP_W_IO;
-	p->io_poll = POLL_FIRST_NS;
-	p->deadline = hr_now_ns() + p->io_poll;
+	p->deadline = 0; /* no timeout: the worker pokes */
 	return HW_HOST_SUSPEND;
 }
 
+/* The process stops waiting for its job: the worker will not poke it. */
+static void stop_waiting(hp_proc *p)
+{
+	pthread_mutex_lock(&p->host->io_mu);
+	p->io->waiting = false;
+	pthread_mutex_unlock(&p->host->io_mu);
+}
+
 /* The job of a waiting process: done (true, *val the host call's result)
- * or not yet (false, p->deadline set for the next look). */
+ * or not yet (false: wait again; the worker's poke ends the wait). */
 bool hp__io_over(hp_proc *p, hw_val *val)
 {
 	hp_io *j = p->io;
 	int rc;
 
-	if (atomic_load_explicit(&j->state, memory_order_acquire) != IO_DONE) {
-		p->io_poll = p->io_poll * 2 > POLL_MAX_NS ? POLL_MAX_NS
-							  : p->io_poll * 2;
-		p->deadline = hr_now_ns() + p->io_poll;
+	if (atomic_load_explicit(&j->state, memory_order_acquire) != IO_DONE)
 		return false;
-	}
+	stop_waiting(p);
 	rc = j->rc;
 	if (!rc) {
 		rc = hp__lump_keep(p, j->lump);
@@ -142,6 +149,7 @@ bool hp__io_over(hp_proc *p, hw_val *val)
 void hp__io_abandon(hp_proc *p)
 {
 	if (p->io) {
+		stop_waiting(p);
 		job_unref(p->io); /* the worker's reference frees the rest */
 		p->io = NULL;
 	}

@@ -69,6 +69,8 @@ typedef struct hp_io {
 	hl_id id;      /* GET: which; PUT: the id made */
 	hl_lump *lump; /* the result */
 	int rc;
+	hr_pid pid;   /* the waiting process, poked when the job is done */
+	bool waiting; /* io_mu: it still waits (else: no poke) */
 } hp_io;
 
 /* ---- the host ----
@@ -171,7 +173,6 @@ typedef struct hp_proc {
 	uint32_t index_out; /* mb_poll: guest address of the index;
 			       mb_recv_into: of the receive record */
 	hp_io *io;	    /* HP_W_IO: the job */
-	uint64_t io_poll;   /* HP_W_IO: the next look is this far away */
 	uint32_t io_out;    /* HP_W_IO, put: guest address of the id */
 
 	/* mailboxes this process owns (bit per id) */

@@ -82,6 +82,7 @@ static void proc_reset(hr_proc *p)
 	p->trap_exits = 0;
 	p->wait_any = 0;
 	p->timed_out = 0;
+	p->poked = 0;
 	p->is_host = 0;
 	atomic_store(&p->kill_pending, false);
 	p->kill_code = 0;
@@ -528,6 +529,30 @@ int hr_rt_kill_pid(hr_rt *rt, hr_pid pid, int32_t code, const char *text)
 		return p ? HB_EPERM : HB_EDEAD;
 	return hr__kill(rt, NULL, p, (uint32_t)(pid >> 32), code, text, false,
 			hr__pid(rt->host, 1));
+}
+
+int hr_poke(hr_rt *rt, hr_pid pid)
+{
+	hr_proc *p = hr__pid_proc(rt, pid);
+	bool wake = false;
+
+	if (!p || (uint32_t)pid == 0) /* the host waits on its own */
+		return p ? HB_EPERM : HB_EDEAD;
+	hr__lock(&p->lock);
+	if (!hr__alive(p, (uint32_t)(pid >> 32))) {
+		hr__unlock(&p->lock);
+		return HB_EDEAD;
+	}
+	if (p->state == HR_PS_WAITING) {
+		p->state = HR_PS_RUNNABLE;
+		wake = true;
+	} else {
+		p->poked = 1; /* after_slice will not park it */
+	}
+	hr__unlock(&p->lock);
+	if (wake)
+		hr__wake(rt, NULL, p);
+	return 0;
 }
 
 /* ---- log ring ---- */

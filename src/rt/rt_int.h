@@ -271,6 +271,7 @@ struct hr_ctx {
 	uint8_t wait_any;
 	uint8_t timed_out;
 	uint8_t is_host;
+	uint8_t poked; /* hr_poke while not waiting: do not park next */
 	int32_t kill_code;
 	char *kill_text;
 	uint64_t wait_tmr; /* id of the armed wait timer, 0 none */

@@ -392,6 +392,7 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 	int next = NEXT_QUEUE;
 	uint64_t deadline = 0, id = 0;
 	uint32_t k;
+	bool poked;
 
 	hr__lock(&p->lock);
 	hr__sync_consumed(p);
@@ -400,6 +401,8 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 		hr__unlock(&p->lock);
 		return NEXT_EXIT;
 	}
+	poked = p->poked; /* hr_poke while it ran: its wait ends at once */
+	p->poked = 0;
 	if (p->kind->on_message) {
 		if (p->sleep_ns) {
 			deadline = hr_now_ns() + p->sleep_ns;
@@ -408,7 +411,7 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 			if (!++p->wait_epoch) /* no mailbox matches: 0 is */
 				p->wait_epoch = 1; /* never an epoch */
 			next = NEXT_PARKED;
-		} else if (!hr__has_msgs(p)) {
+		} else if (!hr__has_msgs(p) && !poked) {
 			p->wait_any = 1;
 			next = NEXT_PARKED;
 		}
@@ -441,6 +444,8 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 					ready = true;
 			}
 		}
+		if (poked)
+			ready = true;
 		if (!ready && sl->wait_timeout_ns == 0) {
 			p->timed_out = 1;
 		} else if (!ready) {

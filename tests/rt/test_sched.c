@@ -345,3 +345,67 @@ TEST(sched_wait_list_is_bounded)
 	hr_host_msg_free(rt, &m);
 	hr_rt_free(rt);
 }
+
+/* hr_poke: a process waiting for nothing runs again only when poked (not
+ * timed out); a poke while it runs makes its next wait return at once,
+ * and is used up by it; the host and the dead cannot be poked. */
+typedef struct poked_st {
+	int step;
+	atomic_int go;
+} poked_st;
+
+static hr_run poked_run(hr_ctx *cx, void *st, hr_slice *sl)
+{
+	poked_st *p = st;
+	hr_pid me = hr_self(cx);
+	char line[32];
+
+	sl->used = 1;
+	switch (p->step++) {
+	case 0:
+		hr_send(cx, 0, &me, sizeof me, NULL, 0);
+		return HR_RUN_WAIT; /* no mailbox, no timeout */
+	case 1:
+		snprintf(line, sizeof line, "woke %d", sl->timed_out);
+		hr_send(cx, 0, line, strlen(line), NULL, 0);
+		while (!atomic_load(&p->go)) /* poked meanwhile */
+			sched_yield();
+		return HR_RUN_WAIT;
+	default:
+		hr_send(cx, 0, "again", 5, NULL, 0);
+		return HR_RUN_WAIT;
+	}
+}
+static const hr_kind poked_kind = {.name = "poked", .run = poked_run};
+
+TEST(sched_poke_wakes_a_waiter_and_is_not_lost)
+{
+	hr_rt *rt = rt_start(2);
+	uint32_t mb;
+	hr_handle in = host_inbox(rt, &mb), h;
+	poked_st st = {0};
+	char line[32];
+	hr_pid pid;
+	hr_msg m;
+
+	h = spawn_kind(rt, &poked_kind, &st, &in, 1);
+	expect_msg(rt, mb, &m);
+	ASSERT_UEQ(m.len, sizeof pid);
+	memcpy(&pid, m.data, sizeof pid);
+	hr_host_msg_free(rt, &m);
+	ASSERT(quiet_for(rt, mb, 50)); /* nothing wakes it but a poke */
+	ASSERT_OK(hr_poke(rt, pid));
+	expect_line(rt, mb, line, sizeof line);
+	ASSERT_STREQ(line, "woke 0");
+	ASSERT_OK(hr_poke(rt, pid)); /* it is running: its wait ends */
+	atomic_store(&st.go, 1);
+	expect_line(rt, mb, line, sizeof line);
+	ASSERT_STREQ(line, "again");
+	ASSERT(quiet_for(rt, mb, 50)); /* the poke was used up */
+	ASSERT_ERR(hr_poke(rt, (hr_pid)1 << 32), HB_EPERM); /* the host */
+	ASSERT_OK(hr_host_kill(rt, h));
+	while (hr_rt_nprocs(rt) != 0)
+		sleep_ms(1);
+	ASSERT_ERR(hr_poke(rt, pid), HB_EDEAD);
+	hr_rt_free(rt);
+}
