@@ -389,7 +389,10 @@ int hr_rt_kill_pid(hr_rt *rt, hr_pid pid, int32_t code, const char *text);
  * (timed_out false); one that is not waiting returns from its next wait
  * at once, so a poke between "not done yet" and the wait is not lost. A
  * poke carries and grants nothing: the kind must recheck what it waits
- * for, and may be poked for nothing. HB_EDEAD if no such live process. */
+ * for, and may be poked for nothing. A native (on_message) process waits
+ * for mail only: a poke just runs its loop once more (and ends an
+ * hr_sleep early). HB_EPERM for the host; HB_EDEAD if no such live
+ * process. */
 int hr_poke(hr_rt *rt, hr_pid pid);
 
 /* Process states for the console. */

@@ -370,6 +370,7 @@ static bool run_native(hr_sched *s, hr_proc *p, uint32_t budget)
 			}
 			account(s, p, budget);
 			p->wait_any = 1;
+			p->poked = 0; /* it waits for mail only: nothing to redo */
 			p->state = HR_PS_WAITING;
 			hr__unlock(&p->lock);
 			return true;
@@ -411,7 +412,7 @@ static int after_slice(hr_sched *s, hr_proc *p, hr_run r, const hr_slice *sl)
 			if (!++p->wait_epoch) /* no mailbox matches: 0 is */
 				p->wait_epoch = 1; /* never an epoch */
 			next = NEXT_PARKED;
-		} else if (!hr__has_msgs(p) && !poked) {
+		} else if (!hr__has_msgs(p)) { /* mail only: a poke is moot */
 			p->wait_any = 1;
 			next = NEXT_PARKED;
 		}
