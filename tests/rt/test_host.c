@@ -77,7 +77,7 @@ TEST(host_threads_inject_concurrently)
 typedef struct watcher {
 	hr_rt *rt;
 	atomic_bool stop;
-	long rounds;
+	atomic_long rounds;
 } watcher;
 
 static void *enumerate(void *arg)
@@ -92,7 +92,7 @@ static void *enumerate(void *arg)
 		ASSERT_GE(n, 1);
 		for (i = 0; i < n && i < 256; i++)
 			ASSERT(info[i].state != HR_PS_FREE);
-		w->rounds++;
+		atomic_fetch_add(&w->rounds, 1);
 	}
 	free(info);
 	return NULL;
@@ -105,10 +105,16 @@ TEST(host_enumerate_while_processes_come_and_go)
 	hr_handle in = host_inbox(rt, &mb);
 	watcher w = {.rt = rt};
 	pthread_t t;
+	long r0;
 	int i;
 
 	ASSERT_EQ(pthread_create(&t, NULL, enumerate, &w), 0);
-	for (i = 0; i < 3000; i++) {
+	while ((r0 = atomic_load(&w.rounds)) == 0)
+		sleep_ms(1);
+	/* 3000 spawns at least, and at least 3 enumerations among them (the
+	 * spawns alone may be over before the watcher's thread runs again) */
+	for (i = 0; i < 3000 || (atomic_load(&w.rounds) < r0 + 3 && i < 30000);
+	     i++) {
 		hr_handle a = spawn_kind(rt, &fwd_kind, NULL, &in, 1);
 
 		if (i % 3)
@@ -117,8 +123,8 @@ TEST(host_enumerate_while_processes_come_and_go)
 	}
 	atomic_store(&w.stop, true);
 	pthread_join(t, NULL);
-	ASSERT_GT(w.rounds, 0);
-	while (hr_rt_nprocs(rt) != 1000)
+	ASSERT_GE(atomic_load(&w.rounds), r0 + 3);
+	while (hr_rt_nprocs(rt) != (uint32_t)(i + 2) / 3) /* every third lives */
 		sleep_ms(1);
 	hr_rt_free(rt);
 }
