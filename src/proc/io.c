@@ -49,9 +49,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&h->io_mu);
 		if (j->waiting)
 			hr_poke(h->rt, j->pid);
-		pthread_mutex_unlock(&h->io_mu);
 		job_unref(j);
-		pthread_mutex_lock(&h->io_mu);
 	}
 	pthread_mutex_unlock(&h->io_mu);
 	return NULL;
