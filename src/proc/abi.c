@@ -331,10 +331,46 @@ HOSTFN(mb_try_recv)
 	RET32(hp__take_signal(p, &mb, 1, NULL));
 }
 
+static void wait_list_free(hp_proc *p, uint32_t *list)
+{
+	if (list != p->wmb_inline)
+		free(list);
+}
+
+/* Copy the n mailbox ids at src (n checked by the caller) into a wait
+ * list: p->wmb_inline for up to 2, else allocated. NULL when memory ran
+ * out (the call returns HB_ENOMEM) or an id is not one of p's mailboxes
+ * (the call traps): *ret is then what the host function returns. */
+static uint32_t *wait_list(hw_hostcall *hc, hp_proc *p, const char *fn,
+			   const uint8_t *src, uint32_t n, hw_val *r, int *ret)
+{
+	uint32_t *list = n <= 2 ? p->wmb_inline : malloc(n * sizeof *list);
+	uint32_t i;
+
+	if (!list) {
+		r[0].i32 = (uint32_t)(int32_t)HB_ENOMEM;
+		*ret = HW_HOST_OK;
+		return NULL;
+	}
+	memcpy(list, src, n * 4);
+	for (i = 0; i < n; i++) {
+		if (!hp__mb_owned(p, list[i])) {
+			uint32_t bad = list[i];
+
+			wait_list_free(p, list);
+			*ret = hw_hostcall_trap(
+				hc, "%s: unknown mailbox %u in mbs[%u]", fn,
+				bad, i);
+			return NULL;
+		}
+	}
+	return list;
+}
+
 HOSTFN(mb_poll)
 {
 	hp_proc *p = begin(hc);
-	uint32_t n = ARG_U(1), i, idx, *list;
+	uint32_t n = ARG_U(1), idx, *list;
 	const uint8_t *src;
 	uint8_t *iout;
 	int rc;
@@ -347,29 +383,12 @@ HOSTFN(mb_poll)
 	iout = gmem(hc, ARG_U(3), 4);
 	if (!src || !iout)
 		return oob(hc, "mb_poll");
-	if (n <= 2) {
-		list = p->wmb_inline;
-	} else {
-		list = malloc(n * sizeof *list);
-		if (!list)
-			RET32(HB_ENOMEM);
-	}
-	memcpy(list, src, n * 4);
-	for (i = 0; i < n; i++) {
-		if (!hp__mb_owned(p, list[i])) {
-			uint32_t bad = list[i];
-
-			if (list != p->wmb_inline)
-				free(list);
-			return hw_hostcall_trap(
-				hc, "mb_poll: unknown mailbox %u in mbs[%u]",
-				bad, i);
-		}
-	}
+	list = wait_list(hc, p, "mb_poll", src, n, r, &rc);
+	if (!list)
+		return rc;
 	rc = hp__take_signal(p, list, n, &idx);
 	if (rc != HB_EAGAIN || ARG_L(2) == 0) {
-		if (list != p->wmb_inline)
-			free(list);
+		wait_list_free(p, list);
 		if (rc >= 0)
 			memcpy(iout, &idx, 4);
 		RET32(rc == HB_EAGAIN ? HB_ETIMEDOUT : rc);
@@ -439,7 +458,7 @@ void hp__rx_fill(hp_proc *p, uint32_t rx, int32_t sig, uint32_t idx)
 HOSTFN(mb_recv_into)
 {
 	hp_proc *p = begin(hc);
-	uint32_t n = ARG_U(1), i, idx, *list, rxa = ARG_U(3);
+	uint32_t n = ARG_U(1), idx, *list, rxa = ARG_U(3);
 	const uint8_t *src = gmem(hc, ARG_U(0), (uint64_t)n * 4);
 	uint8_t *rx = gmem(hc, rxa, HP_RX_BYTES);
 	int rc;
@@ -454,30 +473,12 @@ HOSTFN(mb_recv_into)
 	if (rd32(rx + 16) & ~HP_RX_KEEP)
 		return hw_hostcall_trap(hc, "mb_recv_into: unknown flags 0x%x",
 					rd32(rx + 16));
-	if (n <= 2) {
-		list = p->wmb_inline;
-	} else {
-		list = malloc(n * sizeof *list);
-		if (!list)
-			RET32(HB_ENOMEM);
-	}
-	memcpy(list, src, n * 4);
-	for (i = 0; i < n; i++) {
-		if (!hp__mb_owned(p, list[i])) {
-			uint32_t bad = list[i];
-
-			if (list != p->wmb_inline)
-				free(list);
-			return hw_hostcall_trap(hc,
-						"mb_recv_into: unknown mailbox "
-						"%u in mbs[%u]",
-						bad, i);
-		}
-	}
+	list = wait_list(hc, p, "mb_recv_into", src, n, r, &rc);
+	if (!list)
+		return rc;
 	rc = hp__take_signal(p, list, n, &idx);
 	if (rc != HB_EAGAIN || ARG_L(2) == 0) {
-		if (list != p->wmb_inline)
-			free(list);
+		wait_list_free(p, list);
 		if (rc >= 0) {
 			hp__rx_fill(p, rxa, rc, idx);
 			rc = 0;

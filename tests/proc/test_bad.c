@@ -156,6 +156,10 @@ TEST(bad_contract_violations_trap)
 	expect_trap(&e, "trap_oob_read", "sig_read: out of bounds pointer");
 	expect_trap(&e, "trap_badsig", "sig_len: unknown signal 42");
 	expect_trap(&e, "trap_badmb", "mb_recv: unknown mailbox 17");
+	expect_trap(&e, "trap_badmb_poll",
+		    "mb_poll: unknown mailbox 17 in mbs[1]");
+	expect_trap(&e, "trap_badmb_rx",
+		    "mb_recv_into: unknown mailbox 23 in mbs[2]");
 	expect_trap(&e, "trap_badlump", "lump_len: unknown lump 3");
 	expect_trap(&e, "trap_badperm",
 		    "cap_demote: unknown permission bits 0x100");

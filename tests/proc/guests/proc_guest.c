@@ -449,6 +449,28 @@ EXPORT("trap_badmb") void trap_badmb(void)
 	gt_send(INBOX, "not trapped");
 }
 
+/* A mailbox list naming a mailbox it does not own: the inline list (2)
+ * and an allocated one (3). */
+EXPORT("trap_badmb_poll") void trap_badmb_poll(void)
+{
+	int32_t mbs[2] = {0, 17}, idx;
+
+	hearth_v1_mb_poll(mbs, 2, 0, &idx);
+	gt_send(INBOX, "not trapped");
+}
+
+EXPORT("trap_badmb_rx") void trap_badmb_rx(void)
+{
+	static char buf[8];
+	static int32_t caps[1];
+	int32_t mbs[3] = {0, 0, 23};
+	hearth_rx rx = {.buf = buf, .buf_cap = sizeof buf, .caps = caps,
+			.caps_cap = 1};
+
+	hearth_v1_mb_recv_into(mbs, 3, 0, &rx);
+	gt_send(INBOX, "not trapped");
+}
+
 EXPORT("trap_badlump") void trap_badlump(void)
 {
 	hearth_v1_lump_len(3);
