@@ -9,6 +9,27 @@ static int count_calls(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 	return HW_HOST_OK;
 }
 
+/* A module importing env.tick ([] -> []) and exporting "run" with body,
+ * and a host function for it counting its calls in *calls. */
+static hw_module *tick_module(const uint8_t *body, size_t n, int *calls,
+			      hw_func **f)
+{
+	hw_module *m;
+	size_t len;
+	uint8_t *bytes;
+	wb b;
+
+	wb_init(&b);
+	wb_import_func(&b, "env", "tick", wb_type(&b, "", ""));
+	wb_export(&b, "run", 0, wb_func(&b, 0, "", body, n));
+	bytes = wb_finish(&b, &len);
+	wb_deinit(&b);
+	m = module_of(bytes, len);
+	free(bytes);
+	ASSERT_OK(hw_func_new(NULL, 0, NULL, 0, count_calls, calls, f));
+	return m;
+}
+
 /* A [] -> [] host function as the first host call of an execution: the
  * host-call scratch array was still NULL and was memset (0 bytes, but
  * undefined behaviour, which UBSan reports) — found by hearth-test-wasi
@@ -16,24 +37,13 @@ static int count_calls(hw_hostcall *hc, void *env, const hw_val *a, hw_val *r)
 TEST(host_function_without_params_or_results)
 {
 	static const uint8_t body[] = {0x10, 0, 0x10, 0}; /* call 0 twice */
-	hw_module *m;
 	hw_instance *inst;
 	hw_error err;
 	hw_func *f;
 	hw_extern ext;
-	size_t len;
-	uint8_t *bytes;
 	int calls = 0;
-	wb b;
+	hw_module *m = tick_module(body, sizeof body, &calls, &f);
 
-	wb_init(&b);
-	wb_import_func(&b, "env", "tick", wb_type(&b, "", ""));
-	wb_export(&b, "run", 0, wb_func(&b, 0, "", body, sizeof body));
-	bytes = wb_finish(&b, &len);
-	wb_deinit(&b);
-	m = module_of(bytes, len);
-	free(bytes);
-	ASSERT_OK(hw_func_new(NULL, 0, NULL, 0, count_calls, &calls, &f));
 	ext.kind = HW_EXTERN_FUNC;
 	ext.u.func = f;
 	ASSERT_OK(hw_instance_new(m, &ext, 1, NULL, &inst, &err));
@@ -54,24 +64,13 @@ TEST(pinned_host_function_is_imported_without_references)
 {
 	static const uint8_t body[] = {0x10, 0}; /* call 0 */
 	enum { N = 16 };
-	hw_module *m;
 	hw_instance *inst[N];
 	hw_error err;
 	hw_func *f;
 	hw_extern ext;
-	size_t len;
-	uint8_t *bytes;
 	int calls = 0, i;
-	wb b;
+	hw_module *m = tick_module(body, sizeof body, &calls, &f);
 
-	wb_init(&b);
-	wb_import_func(&b, "env", "tick", wb_type(&b, "", ""));
-	wb_export(&b, "run", 0, wb_func(&b, 0, "", body, sizeof body));
-	bytes = wb_finish(&b, &len);
-	wb_deinit(&b);
-	m = module_of(bytes, len);
-	free(bytes);
-	ASSERT_OK(hw_func_new(NULL, 0, NULL, 0, count_calls, &calls, &f));
 	hw_func_pin(f);
 	ext.kind = HW_EXTERN_FUNC;
 	ext.u.func = f;
