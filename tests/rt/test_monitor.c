@@ -168,26 +168,24 @@ TEST(monitor_by_a_process_then_demonitor)
  * data node 8 places back to the new one) with DOWNs among the data: the
  * links must skip the DOWNs, whose word holds the monitor reference, and
  * everything arrives once, in order, with its reference. */
-static void send_run(hr_rt *rt, hr_handle to, uint32_t from, uint32_t n)
+static void send_run(hr_rt *rt, hr_handle to, uint64_t from, uint64_t n)
 {
-	uint32_t i;
+	uint64_t i;
 
 	for (i = from; i < from + n; i++)
 		ASSERT_OK(hr_host_send(rt, to, &i, sizeof i, NULL, 0));
 }
 
-static void expect_run(hr_rt *rt, uint32_t mb, uint32_t from, uint32_t n)
+static void expect_run(hr_rt *rt, uint32_t mb, uint64_t from, uint64_t n)
 {
-	uint32_t i, v;
+	uint64_t i;
 	hr_msg m;
 
 	for (i = from; i < from + n; i++) {
 		expect_msg(rt, mb, &m);
 		ASSERT_EQ(m.kind, HR_MSG_DATA);
 		ASSERT_UEQ(m.ref, 0);
-		ASSERT_UEQ(m.len, sizeof v);
-		memcpy(&v, m.data, sizeof v);
-		ASSERT_UEQ(v, i);
+		ASSERT_UEQ(msg_u64(&m), i);
 		hr_host_msg_free(rt, &m);
 	}
 }
